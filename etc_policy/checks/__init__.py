@@ -1,0 +1,1 @@
+"""The explicit registry of check kinds: KIND -> module. Docs and validation read it."""

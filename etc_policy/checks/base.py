@@ -1,0 +1,58 @@
+"""What every check kind shares: the context it reads and the hits it yields.
+
+A check kind is one small module in this package with:
+  KIND    the name packs use (`check: {kind: regex, ...}`)
+  SCOPE   "entry" (called once per selected entry), "source" (once per selected source)
+          or "workspace" (once per run, for cross-source checks such as drift)
+  Params  a frozen pydantic model (extra fields forbidden) of its parameters
+  check(params, ctx) -> Iterator[Hit]   its docstring is its manual
+
+Checks yield hits; the engine builds findings from them once (rule id, severity,
+fingerprint, suppression). A hit's message must never contain a secret value; use
+`secrets.redact.hint()` for evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator, Literal, Protocol
+
+from etc_policy.model import Entry, Source, Workspace
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+Scope = Literal["entry", "source", "workspace"]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    message: str
+    entry: Entry | None = None      # where and which key; None for whole-source hits
+    source: Source | None = None    # defaults to the source being checked
+    line: int | None = None         # overrides the entry's position
+    column: int | None = None
+    end_column: int | None = None
+    key: str | None = None          # overrides entry.key
+    hint: str | None = None         # redacted evidence
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    workspace: Workspace
+    source: Source | None           # None for workspace-scope checks
+    entry: Entry | None             # set for entry-scope checks
+    entries: tuple[Entry, ...]      # the selected entries of `source` (effective: last wins)
+    is_secret: "SecretTest"         # the packs' secret classification
+
+
+class SecretTest(Protocol):
+    def __call__(self, entry: Entry) -> bool: ...
+
+
+class CheckKind(Protocol):
+    KIND: str
+    SCOPE: Scope
+    Params: type["BaseModel"]
+
+    def check(self, params: "BaseModel", ctx: CheckContext) -> Iterator[Hit]: ...

@@ -1,0 +1,114 @@
+"""The frozen types every later stage reads: sources, their entries, their diagnostics.
+
+Data flows one way: `sources/*` build `Source` objects, the engine evaluates pack rules
+against them and yields `findings.Finding`s, reporters render those.
+
+Secret values travel inside `Entry.value` and `Source.text`/`Source.document`. Those
+fields are excluded from `repr()` so that a traceback, a debugger or a log line built
+with `{entry!r}` never shows them. Nothing outside the engine's checks should read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class SourceKind(StrEnum):
+    DOTENV = "dotenv"                          # .env, .env.production, … (Node dotenv semantics)
+    RAILWAY_CONFIG = "railway-config"          # railway.json / railway.toml (config as code)
+    RAILWAY_VARIABLES = "railway-variables"    # `railway variables --json` (flat, resolved)
+    RAILWAY_VARIABLES_KV = "railway-variables-kv"  # `railway variables --kv` (lossy)
+    RAILWAY_ENVIRONMENT = "railway-environment-config"  # `railway environment config --json`
+
+    @property
+    def holds_variables(self) -> bool:
+        """True for sources whose entries are environment variables (not config pointers)."""
+        return self is not SourceKind.RAILWAY_CONFIG
+
+
+REFERENCE_MARK = "${{"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One value of a source, with where it stands.
+
+    `key` is the variable name, or for railway config a JSON pointer (`/deploy/healthcheckPath`).
+    Positions are 1-based; columns count Unicode code points. `line`/`column` locate the key,
+    `value_line`/`value_column` the first character of the value (after an opening quote),
+    `end_line`/`end_column` the end of the whole entry (exclusive column).
+    """
+
+    key: str
+    value: object = field(repr=False)
+    line: int
+    column: int = 1
+    value_line: int = 0
+    value_column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+    service: str | None = None   # railway environment config: the service id; None = shared/only
+    sealed: bool | None = None   # railway environment config: isSealed; None = unknown
+    quote: str | None = None     # dotenv: the quote that wrapped the value ('"', "'", '`') or None
+
+    @property
+    def text(self) -> str | None:
+        """The value as a string, or None for non-string config values (numbers, objects…)."""
+        return self.value if isinstance(self.value, str) else None
+
+    @property
+    def is_reference(self) -> bool:
+        """A Railway reference such as `${{ Postgres.DATABASE_URL }}` (rendered at deploy time)."""
+        return isinstance(self.value, str) and REFERENCE_MARK in self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem a source loader found while reading: syntax, schema, duplicate, lossy format.
+
+    The engine turns each into a finding of the pack rule that claims its `code`
+    (check kind `source-diagnostic`), so severities and suppressions work as for any rule.
+    `message` must not contain a secret value.
+    """
+
+    code: str
+    message: str
+    line: int
+    column: int = 1
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Everything one input contributes. `path` is as displayed: POSIX, relative to the root."""
+
+    path: str
+    kind: SourceKind
+    environment: str | None
+    entries: tuple[Entry, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    text: str = field(default="", repr=False)          # raw text (dotenv lint rules read lines)
+    document: object = field(default=None, repr=False)  # railway config: the parsed document
+
+    def effective(self) -> dict[str, Entry]:
+        """Key -> entry as the app sees it: the last definition of a duplicated key wins."""
+        return {entry.key: entry for entry in self.entries}
+
+    def get(self, key: str) -> Entry | None:
+        return self.effective().get(key)
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """All sources of one run, with the folder paths are relative to."""
+
+    root: Path
+    sources: tuple[Source, ...]
+
+    def environments(self) -> dict[str | None, tuple[Source, ...]]:
+        grouped: dict[str | None, list[Source]] = {}
+        for source in self.sources:
+            grouped.setdefault(source.environment, []).append(source)
+        return {env: tuple(items) for env, items in grouped.items()}
