@@ -15,6 +15,7 @@ fingerprint, suppression). A hit's message must never contain a secret value; us
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Iterator, Literal, Protocol
 
 from etc_policy.model import Entry, Source, Workspace
@@ -44,6 +45,9 @@ class CheckContext:
     entry: Entry | None             # set for entry-scope checks
     entries: tuple[Entry, ...]      # the selected entries of `source` (effective: last wins)
     is_secret: "SecretTest"         # the packs' secret classification
+    # The run's clock (timezone-aware UTC). None = the real clock. Injected so that `--as-of`
+    # and snapshot tests of date-dependent kinds (deprecation cutoff, JWT exp/iat) are stable.
+    now: datetime | None = None
 
 
 class SecretTest(Protocol):

@@ -1,0 +1,111 @@
+"""Helpers shared by the value, source and workspace check kinds (not a kind itself).
+
+Value kinds share two switches (`ValueParams`): `allow_reference` (a `${{ … }}` Railway
+reference is rendered at deploy time, so its literal text is not the value the app sees)
+and `skip_templates` (placeholders are expected in `.env.example`). Entries whose value
+is None (sealed: Railway never shows the value) are never checked by a value kind.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import re
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
+
+from pydantic import BaseModel, ConfigDict
+
+from etc_policy.checks.base import CheckContext
+from etc_policy.model import Entry, Source
+
+# Committed example/template files: placeholders are expected there, real secrets are not.
+TEMPLATE_GLOBS: tuple[str, ...] = (
+    "*.example", "*.sample", "*.template", "*.tpl", "*.dist", "*.defaults",
+    "*.example.*", "*.sample.*", "*.template.*", "example.env", "sample.env", "template.env",
+)
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ValueParams(Frozen):
+    allow_reference: bool = True
+    skip_templates: bool = False
+
+
+def is_template(source: Source | None, globs: tuple[str, ...] = TEMPLATE_GLOBS) -> bool:
+    if source is None:
+        return False
+    name = PurePosixPath(source.path).name.lower()
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in globs)
+
+
+def value_text(value: object) -> str | None:
+    """A config or variable value as the text a check compares; None for objects/arrays/null."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):          # before int: bool is an int subclass
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return None
+
+
+def checked_value(params: ValueParams, ctx: CheckContext) -> str | None:
+    """The value a value kind should check, or None when the entry is out of its reach."""
+    entry = ctx.entry
+    if entry is None or entry.value is None:
+        return None
+    if params.allow_reference and entry.is_reference:
+        return None
+    if params.skip_templates and is_template(ctx.source):
+        return None
+    return value_text(entry.value)
+
+
+def hint(value: str) -> str:
+    """Redacted evidence: `secrets.redact.hint` when present (at most 4 leading chars + length)."""
+    try:
+        from etc_policy.secrets.redact import hint as redact_hint
+    except ImportError:
+        return _local_hint(value)
+    return redact_hint(value)
+
+
+def _local_hint(value: str) -> str:
+    # Short values would be revealed by their first 4 characters: show fewer of them.
+    shown = value[: min(4, len(value) // 4)]
+    return f"{shown}…({len(value)} chars)"
+
+
+def shannon_bits(value: str) -> float:
+    """Shannon entropy of the character distribution, in bits per character."""
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    total = len(value)
+    return -sum(n / total * math.log2(n / total) for n in counts.values())
+
+
+def compile_pattern(pattern: str, *, ignore_case: bool = False) -> re.Pattern[str]:
+    """Compile a pack-supplied regex; a bad one becomes a pydantic validation error."""
+    try:
+        return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression: {exc}") from None
+
+
+def now(ctx: CheckContext) -> datetime:
+    """The run's clock: `ctx.now` when the engine injects one (--as-of, tests), else UTC now."""
+    injected = getattr(ctx, "now", None)
+    return injected if injected is not None else datetime.now(UTC)
+
+
+def present(entry: Entry | None) -> bool:
+    """Set as the app sees it: an empty string is falsy in `process.env.X || …`; sealed counts."""
+    if entry is None:
+        return False
+    return entry.value is None or entry.value != ""
