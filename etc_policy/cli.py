@@ -1,0 +1,160 @@
+"""The `etc-policy` command line: a typer app with thin commands and ONE error handler.
+
+Exit codes: 0 nothing at or above the threshold, 1 findings at or above it, 2 usage,
+config or input error, 3 internal error, 130 interrupted. `main()` is the only place that
+turns exceptions into exit codes; it never prints a traceback or an exception's text
+(which could carry a value), only `EtcPolicyError.one_line()` or the exception's type name.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from etc_policy import __version__
+from etc_policy.commands.common import OutputFormat
+from etc_policy.errors import EtcPolicyError, ExitCode
+from etc_policy.findings import FailOn
+
+from typer import Abort
+
+try:  # recent typer vendors click; older releases use click itself
+    from typer._click.exceptions import ClickException
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click.exceptions import ClickException
+
+PROG = "etc-policy"
+
+app = typer.Typer(
+    name=PROG,
+    help="Declarative policy linter and secret auditor for apps deployed on Railway.",
+    no_args_is_help=False,             # a missing command is a one-line usage error (exit 2)
+    add_completion=False,
+    rich_markup_mode=None,             # plain help: no rich import, no colour codes in a pipe
+    pretty_exceptions_enable=False,    # main() handles every exception itself
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+Paths = Annotated[list[str] | None, typer.Argument(
+    metavar="PATH",
+    help="Files (as pre-commit passes them) or a project folder (discovered). Default: '.'.",
+    show_default=False)]
+Packs = Annotated[list[str] | None, typer.Option(
+    "--pack", metavar="PACK", help="Policy pack: shipped name or YAML path (repeatable; replaces the config's).",
+    show_default=False)]
+Config = Annotated[str | None, typer.Option(
+    "--config", metavar="FILE", help="Config file (default: .etc-policy.yaml or pyproject.toml in the project).",
+    show_default=False)]
+Environment = Annotated[str | None, typer.Option(
+    "--environment", "-e", metavar="NAME", help="Environment of sources whose name does not say it.",
+    show_default=False)]
+Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+Output = Annotated[str | None, typer.Option(
+    "--output", "-o", metavar="FILE", help="Write the report to FILE (atomically; only when the run succeeds).",
+    show_default=False)]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"{PROG} {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option(
+        "--version", help="Show the version and exit.", is_eager=True,
+        callback=_version)] = False) -> None:
+    """Declarative policy linter and secret auditor for apps deployed on Railway."""
+
+
+@app.command()
+def check(paths: Paths = None, pack: Packs = None, config: Config = None,
+          environment: Environment = None, output_format: Format = OutputFormat.TEXT,
+          output: Output = None,
+          fail_on: Annotated[FailOn | None, typer.Option(
+              "--fail-on", help="Lowest severity that fails the run (default: config, error).",
+              show_default=False)] = None,
+          quiet: Annotated[bool, typer.Option(
+              "--quiet", "-q", help="Print nothing when the run passes (for hooks).")] = False,
+          ) -> int:
+    """Evaluate the policy packs against the sources."""
+    from etc_policy.commands import check as command
+
+    return command.run(paths or ["."], packs=pack or (), config=config, environment=environment,
+                       output_format=output_format, output=output, fail_on=fail_on, quiet=quiet)
+
+
+@app.command()
+def inspect(paths: Paths = None, pack: Packs = None, config: Config = None,
+            environment: Environment = None, output_format: Format = OutputFormat.TEXT,
+            output: Output = None,
+            reveal: Annotated[bool, typer.Option(
+                "--reveal", help="Print raw values (secrets included); warns on stderr.")] = False,
+            ) -> int:
+    """Show what each source contributes: keys, lines, which are secrets and why."""
+    from etc_policy.commands import inspect as command
+
+    return command.run(paths or ["."], packs=pack or (), config=config, environment=environment,
+                       output_format=output_format, output=output, reveal=reveal)
+
+
+@app.command()
+def rules(pack: Packs = None, config: Config = None,
+          output_format: Format = OutputFormat.TEXT) -> int:
+    """List the rule catalogue: id, severity, pack, name."""
+    from etc_policy.commands import rules as command
+
+    return command.run(packs=pack or (), config=config, output_format=output_format)
+
+
+@app.command()
+def explain(rule: Annotated[str, typer.Argument(metavar="RULE", help="Rule ID (RWY001) or name.")],
+            pack: Packs = None, config: Config = None,
+            output_format: Format = OutputFormat.TEXT) -> int:
+    """Show a rule's documentation: what it checks, why, an example and the fix."""
+    from etc_policy.commands import explain as command
+
+    return command.run(rule, packs=pack or (), config=config, output_format=output_format)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The console script. Every exception ends here, as one line and an exit code."""
+    try:
+        command = typer.main.get_command(app)
+        result = command.main(args=argv, prog_name=PROG, standalone_mode=False)
+        return int(result) if isinstance(result, int) else ExitCode.OK
+    except EtcPolicyError as exc:
+        return _fail(exc.one_line(), exc.exit_code)
+    except ClickException as exc:          # bad option, missing argument, bad choice…
+        return _fail(f"{exc.format_message()} (see {PROG} --help)", ExitCode.USAGE)
+    except (KeyboardInterrupt, Abort):
+        return _fail("interrupted", ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        return _closed_pipe()
+    except Exception as exc:  # noqa: BLE001 - the one place that catches everything
+        return _fail(f"internal error: {type(exc).__name__}", ExitCode.INTERNAL)
+
+
+def _fail(message: str, code: int) -> int:
+    # One line, whatever the message holds (click messages can span lines).
+    line = " ".join(message.split())
+    try:
+        print(f"{PROG}: {line}", file=sys.stderr)
+    except (OSError, ValueError):
+        pass  # stderr is gone; the exit code still tells
+    return int(code)
+
+
+def _closed_pipe() -> int:
+    """`etc-policy check | head`: stop quietly, and keep Python from complaining at exit."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return ExitCode.FINDINGS

@@ -1,0 +1,169 @@
+"""What the subcommands share: the project (config + packs + rules), the workspace, output.
+
+Heavy modules (policy, discovery, engine, reporters) are imported inside the functions
+that need them, so `etc-policy --help` and the hook's startup stay cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from io import StringIO
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from etc_policy.config import LoadedConfig, find_config, load_config
+from etc_policy.errors import UsageError
+
+if TYPE_CHECKING:
+    from etc_policy.discovery import SourceSpec
+    from etc_policy.model import Workspace
+    from etc_policy.policy import Pack, Rule
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    root: Path                  # the folder display paths are relative to
+    config: LoadedConfig
+    packs: tuple["Pack", ...]
+    rules: tuple["Rule", ...]
+
+    @property
+    def ignore_paths(self) -> tuple[str, ...]:
+        from etc_policy.policy import ignore_paths_of
+
+        own = self.config.config.ignore_paths
+        return tuple(dict.fromkeys((*own, *ignore_paths_of(self.packs))))
+
+
+def project_root(paths: Sequence[str]) -> Path:
+    """One folder given: it is the project. Files (pre-commit) or several paths: the cwd."""
+    if len(paths) == 1 and Path(paths[0]).is_dir():
+        return Path(paths[0])
+    return Path(".")
+
+
+def load_project(*, root: Path, config_file: str | None, packs: Sequence[str]) -> Project:
+    """Config (explicit or found in `root`), packs (`--pack` wins over the config), rules."""
+    from etc_policy.policy import RuleOverride, flatten, load_pack, resolve_rules, \
+        shipped_pack_names
+
+    loaded = load_config(Path(config_file) if config_file else find_config(root))
+    refs = tuple(packs) or loaded.config.packs or tuple(shipped_pack_names())
+    # Pack paths from the command line are relative to the cwd; from the config, to its folder.
+    base_dir = Path(".") if packs else (loaded.base_dir or root)
+    loaded_packs = tuple(load_pack(ref, base_dir=base_dir) for ref in refs)
+    loaded.check_rule_ids({rule.id for pack in flatten(loaded_packs) for rule in pack.rules})
+    overrides = {rule_id: RuleOverride(severity=setting.severity, enabled=setting.enabled)
+                 for rule_id, setting in loaded.config.rules.items()}
+    rules = resolve_rules(loaded_packs, overrides)
+    return Project(root=root, config=loaded, packs=loaded_packs, rules=rules)
+
+
+def load_sources(paths: Sequence[str], *, project: Project,
+                 environment: str | None) -> "Workspace":
+    """Files are loaded as given; folders are discovered; the config names kinds/environments."""
+    from etc_policy.discovery import load_workspace
+
+    specs = source_specs(paths, project=project)
+    return load_workspace(specs, root=project.root, environment=environment,
+                          ignore_paths=project.ignore_paths)
+
+
+def source_specs(paths: Sequence[str], *, project: Project) -> list["SourceSpec"]:
+    from etc_policy.discovery import SourceSpec, discover
+
+    configured = _configured_specs(project)
+    specs: dict[Path, SourceSpec] = {}
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError("no such file or directory", path=raw)
+        if path.is_dir():
+            found = [*discover(path), *_under(configured.values(), path)]
+        else:
+            found = [SourceSpec(path)]
+        for spec in found:
+            resolved = Path(spec.path).resolve()
+            specs[resolved] = configured.get(resolved, spec)
+    return list(specs.values())
+
+
+def _configured_specs(project: Project) -> dict[Path, "SourceSpec"]:
+    """The config's `environments:` sources, by resolved path (relative to the config file)."""
+    from etc_policy.discovery import SourceSpec
+
+    base = project.config.base_dir or project.root
+    out: dict[Path, SourceSpec] = {}
+    for name, environment in project.config.config.environments.items():
+        for source in environment.sources:
+            path = base / source.path
+            out[path.resolve()] = SourceSpec(path, kind=source.kind, environment=name)
+    return out
+
+
+def _under(specs: Sequence["SourceSpec"] | object, folder: Path) -> list["SourceSpec"]:
+    """Configured sources inside `folder` that exist (discovery may not know their names)."""
+    top = folder.resolve()
+    return [spec for spec in specs  # type: ignore[union-attr]
+            if Path(spec.path).is_file() and Path(spec.path).resolve().is_relative_to(top)]
+
+
+# --- output -----------------------------------------------------------------------------
+
+
+def check_output_path(output: str | None) -> Path | None:
+    """Fail before doing any work if `--output` cannot be written."""
+    if output is None:
+        return None
+    path = Path(output)
+    if path.is_dir():
+        raise UsageError("--output is a directory, not a file", path=output)
+    if not path.parent.is_dir():
+        raise UsageError("--output: the folder does not exist", path=output)
+    return path
+
+
+def emit(render: Callable[[IO[str]], None], *, output: Path | None) -> None:
+    """Render to stdout, or to a string written atomically to `output` (plain, no colour)."""
+    if output is None:
+        render(sys.stdout)
+        sys.stdout.flush()
+        return
+    buffer = StringIO()
+    render(buffer)
+    write_atomic(output, buffer.getvalue())
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Temp file in the same folder + rename: readers see the old file or the whole new one."""
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, 0o666 & ~_umask())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def warn(message: str) -> None:
+    print(f"etc-policy: warning: {message}", file=sys.stderr)

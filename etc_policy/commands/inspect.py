@@ -1,0 +1,60 @@
+"""`etc-policy inspect`: what each source contributes, which entries are secrets and why.
+
+Values appear only as redacted hints unless `--reveal` is given (then a warning goes to
+stderr, so a user who pipes the output somewhere knows what they did)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from etc_policy.commands.common import OutputFormat, check_output_path, emit, load_project, \
+    load_sources, project_root, warn
+from etc_policy.errors import ExitCode
+from etc_policy.model import Entry
+
+
+def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
+        environment: str | None, output_format: OutputFormat, output: str | None,
+        reveal: bool) -> int:
+    from etc_policy.secrets.classify import SecretClassifier
+
+    target = check_output_path(output)
+    project = load_project(root=project_root(paths), config_file=config, packs=packs)
+    workspace = load_sources(paths, project=project, environment=environment)
+    classifier = SecretClassifier.from_packs(project.packs)
+    if reveal:
+        warn("--reveal: raw secret values are printed; do not share or store this output")
+
+    def reason_of(entry: Entry) -> str | None:
+        reason = classifier.classify(entry)
+        return None if reason is None else str(reason)
+
+    emit(lambda stream: _render(workspace.sources, stream, output_format, reason_of=reason_of,
+                                reveal=reveal), output=target)
+    return ExitCode.OK
+
+
+def hint_of(entry: Entry) -> str | None:
+    """Redacted evidence for any value (non-string config values are shown as JSON)."""
+    import json
+
+    from etc_policy.secrets.redact import hint
+
+    if entry.value is None:
+        return None
+    text = entry.text if entry.text is not None else json.dumps(entry.value)
+    return hint(text)
+
+
+def _render(sources, stream, output_format: OutputFormat, *, reason_of,  # noqa: ANN001
+            reveal: bool) -> None:
+    if output_format is OutputFormat.JSON:
+        from etc_policy.reporters.json import dumps, inspect_document
+
+        stream.write(dumps(inspect_document(sources, reason_of=reason_of, hint_of=hint_of,
+                                            reveal=reveal)))
+        return
+    from etc_policy.reporters.text import make_console, render_inspect
+
+    render_inspect(sources, make_console(stream), reason_of=reason_of, hint_of=hint_of,
+                   reveal=reveal)

@@ -1,0 +1,262 @@
+"""The project config: `.etc-policy.yaml` or `[tool.etc-policy]` in pyproject.toml.
+
+```yaml
+packs: [railway-production, secrets-hygiene, dotenv]   # names or paths; default: every shipped pack
+environments:                                          # environment -> its sources
+  production: {sources: [.env.production, {path: exports/vars.json, kind: railway-variables}]}
+rules: {RWY004: {severity: warning}, DOT012: {enabled: false}}
+ignore_paths: ['fixtures/**']
+fail_on: error
+```
+
+Every problem becomes a `ConfigError` naming the file, the line (YAML marks; for TOML the
+line of the field when it can be found) and the field. YAML aliases are refused outright:
+the config never needs them, and refusing them makes "billion laughs" documents harmless.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from etc_policy.errors import ConfigError
+from etc_policy.findings import FailOn, Severity
+from etc_policy.model import SourceKind
+
+YAML_NAMES = (".etc-policy.yaml", ".etc-policy.yml")
+PYPROJECT = "pyproject.toml"
+RULE_ID = re.compile(r"[A-Z]{2,5}[0-9]{3}")
+MAX_CONFIG_BYTES = 1_000_000  # a config is a few lines; anything bigger is a mistake
+
+Loc = tuple[str | int, ...]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceEntry(_Frozen):
+    path: str = Field(min_length=1)
+    kind: SourceKind | None = None
+
+
+class EnvironmentConfig(_Frozen):
+    sources: tuple[SourceEntry, ...] = ()
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _paths_as_entries(cls, value: Any) -> Any:
+        # A bare string is shorthand for {path: ...}.
+        if isinstance(value, list):
+            return [{"path": item} if isinstance(item, str) else item for item in value]
+        return value
+
+
+class RuleSetting(_Frozen):
+    severity: Severity | None = None
+    enabled: bool | None = None
+
+
+class ProjectConfig(_Frozen):
+    packs: tuple[str, ...] | None = None     # None: every shipped pack
+    environments: dict[str, EnvironmentConfig] = Field(default_factory=dict)
+    rules: dict[str, RuleSetting] = Field(default_factory=dict)
+    ignore_paths: tuple[str, ...] = ()
+    fail_on: FailOn = FailOn.ERROR
+
+    @field_validator("rules")
+    @classmethod
+    def _rule_ids(cls, value: dict[str, RuleSetting]) -> dict[str, RuleSetting]:
+        for rule_id in value:
+            if not RULE_ID.fullmatch(rule_id):
+                raise ValueError(f"'{rule_id}' is not a rule ID (like RWY001)")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedConfig:
+    """A validated config and where it came from (for messages that name a line)."""
+
+    config: ProjectConfig
+    path: Path | None = None                 # None: no config file, defaults
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    @property
+    def base_dir(self) -> Path | None:
+        return self.path.parent if self.path else None
+
+    def error(self, message: str, *, loc: Loc) -> ConfigError:
+        """A ConfigError at the line of `loc` (or its nearest known parent)."""
+        line = None
+        for depth in range(len(loc), -1, -1):
+            line = self.lines.get(loc[:depth])
+            if line is not None:
+                break
+        where = ".".join(str(part) for part in loc)
+        return ConfigError(f"{where}: {message}", path=str(self.path) if self.path else None,
+                           line=line)
+
+    def check_rule_ids(self, known: set[str]) -> None:
+        """Unknown rule IDs in `rules:` are mistakes (a typo would silently do nothing)."""
+        for rule_id in self.config.rules:
+            if rule_id not in known:
+                raise self.error("unknown rule ID (see `etc-policy rules`)", loc=("rules", rule_id))
+
+
+def find_config(root: Path) -> Path | None:
+    """The config file of a project folder: .etc-policy.yaml first, then pyproject.toml."""
+    for name in YAML_NAMES:
+        if (root / name).is_file():
+            return root / name
+    pyproject = root / PYPROJECT
+    if pyproject.is_file() and "tool.etc-policy" in _read_text(pyproject):
+        return pyproject
+    return None
+
+
+def load_config(path: Path | None) -> LoadedConfig:
+    """Load and validate a config file; `None` gives the defaults."""
+    if path is None:
+        return LoadedConfig(ProjectConfig())
+    text = _read_text(path)
+    if path.suffix == ".toml":
+        data, lines = _parse_toml(text, path)
+    else:
+        data, lines = _parse_yaml(text, path)
+    return _validate(data, path=path, lines=lines)
+
+
+def _read_text(path: Path) -> str:
+    where = str(path)
+    if not path.exists():
+        raise ConfigError("config file not found", path=where)
+    if path.is_dir():
+        raise ConfigError("is a directory, not a config file", path=where)
+    try:
+        # Read at most one byte more than the limit; also works for a pipe (`--config <(...)`).
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file ({exc.strerror or type(exc).__name__})",
+                          path=where) from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"config file larger than {MAX_CONFIG_BYTES} bytes", path=where)
+    if b"\x00" in raw:
+        raise ConfigError("binary file (NUL bytes), not a config file", path=where)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError("invalid UTF-8", path=where, line=line) from None
+
+
+# --- YAML -------------------------------------------------------------------------------
+
+
+def _parse_yaml(text: str, path: Path) -> tuple[Any, dict[Loc, int]]:
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                mark = self.peek_event().start_mark
+                raise ConfigError("YAML aliases (*name) are not allowed in the config",
+                                  path=str(path), line=mark.line + 1, column=mark.column + 1)
+            return super().compose_node(parent, index)
+
+    loader = NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        lines: dict[Loc, int] = {}
+        _node_lines(node, (), lines)
+        return loader.construct_document(node), lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        # `problem` is PyYAML's generic description; it never quotes the document.
+        raise ConfigError(f"invalid YAML: {exc.problem or exc.context}", path=str(path),
+                          line=mark.line + 1 if mark else None,
+                          column=mark.column + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"invalid YAML ({type(exc).__name__})", path=str(path)) from None
+    finally:
+        loader.dispose()
+
+
+def _node_lines(node: Any, loc: Loc, lines: dict[Loc, int]) -> None:
+    """Record the line of every mapping key and sequence item, by its path."""
+    import yaml
+
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+            lines[loc + (key,)] = key_node.start_mark.line + 1
+            _node_lines(value_node, loc + (key,), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _node_lines(item, loc + (index,), lines)
+
+
+# --- TOML -------------------------------------------------------------------------------
+
+
+def _parse_toml(text: str, path: Path) -> tuple[Any, dict[Loc, int]]:
+    import tomllib
+
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's messages describe the syntax ("Expected '=' …") and end with the position.
+        raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
+    if path.name == PYPROJECT:
+        data = document.get("tool", {}).get("etc-policy", {})
+        return data, _toml_lines(text, header="tool.etc-policy")
+    return document, _toml_lines(text, header=None)
+
+
+def _toml_lines(text: str, *, header: str | None) -> dict[Loc, int]:
+    """Best-effort lines for top-level fields (tomllib keeps no positions)."""
+    lines: dict[Loc, int] = {}
+    section: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section = stripped.strip("[] ")
+            if header and section == header:
+                lines[()] = number
+            elif header and section.startswith(header + "."):
+                # [tool.etc-policy.rules.RWY004] → ("rules", "RWY004")
+                parts = tuple(section[len(header) + 1:].replace('"', "").split("."))
+                lines.setdefault(parts, number)
+            continue
+        inside = section == header if header else section is None
+        match = re.match(r'\s*"?([A-Za-z0-9_-]+)"?\s*=', line)
+        if inside and match:
+            lines.setdefault((match.group(1),), number)
+    return lines
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+def _validate(data: Any, *, path: Path, lines: dict[Loc, int]) -> LoadedConfig:
+    if not isinstance(data, dict):
+        raise ConfigError("the config must be a mapping of fields", path=str(path),
+                          line=lines.get(()))
+    try:
+        config = ProjectConfig.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        loc = tuple(part for part in first["loc"] if not str(part).startswith("function-"))
+        # Pydantic's `msg` describes the expectation, never the offending input.
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown field"
+        raise LoadedConfig(ProjectConfig(), path, lines).error(message, loc=loc) from None
+    return LoadedConfig(config, path, lines)

@@ -1,0 +1,127 @@
+"""The JSON documents of `check` and `inspect` (contract: docs/JSON.md, schemas beside it).
+
+Stable and versioned by `findings.JSON_SCHEMA_VERSION`. Secret values never appear: a
+finding carries at most its redacted `hint`; `inspect` shows an entry's `value` only when
+the user asked with `--reveal`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from etc_policy import __version__
+from etc_policy.findings import JSON_SCHEMA_VERSION, FailOn, Finding, Report
+from etc_policy.model import Entry, Source
+
+TOOL = {"name": "etc-policy", "version": __version__}
+
+ReasonOf = Callable[[Entry], str | None]
+HintOf = Callable[[Entry], str | None]
+
+
+def report_document(report: Report, *, fail_on: FailOn) -> dict[str, object]:
+    findings = sorted(report.findings, key=Finding.sort_key)
+    summary = dict(report.summary())
+    summary["fail_on"] = fail_on.value
+    summary["failing"] = len(report.failing(fail_on))
+    return {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "tool": dict(TOOL),
+        "findings": [finding_object(finding) for finding in findings],
+        "summary": summary,
+        "notices": list(report.notices),
+    }
+
+
+def finding_object(finding: Finding) -> dict[str, object]:
+    return {
+        "rule_id": finding.rule_id,
+        "rule_name": finding.rule_name,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "key": finding.key,
+        "environment": finding.environment,
+        "pack": finding.pack,
+        "fingerprint": finding.fingerprint,
+        "suppressed": finding.suppressed,
+        "suppression": finding.suppression,
+        "hint": finding.hint,
+    }
+
+
+def inspect_document(sources: Sequence[Source], *, reason_of: ReasonOf, hint_of: HintOf,
+                     reveal: bool) -> dict[str, object]:
+    return {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "tool": dict(TOOL),
+        "revealed": reveal,
+        "sources": [_source_object(source, reason_of=reason_of, hint_of=hint_of, reveal=reveal)
+                    for source in sources],
+    }
+
+
+def _source_object(source: Source, *, reason_of: ReasonOf, hint_of: HintOf,
+                   reveal: bool) -> dict[str, object]:
+    return {
+        "path": source.path,
+        "kind": source.kind.value,
+        "environment": source.environment,
+        "entries": [_entry_object(entry, reason=reason_of(entry), hint=hint_of(entry),
+                                  reveal=reveal) for entry in source.entries],
+        "diagnostics": [{"code": d.code, "message": d.message, "line": d.line,
+                         "column": d.column, "key": d.key} for d in source.diagnostics],
+    }
+
+
+def _entry_object(entry: Entry, *, reason: str | None, hint: str | None,
+                  reveal: bool) -> dict[str, object]:
+    item: dict[str, object] = {
+        "key": entry.key,
+        "line": entry.line,
+        "column": entry.column,
+        "service": entry.service,
+        "sealed": entry.sealed,
+        "reference": entry.is_reference,
+        "secret": reason is not None,
+        "secret_reason": reason,
+        "hint": hint,
+    }
+    if reveal:
+        item["value"] = entry.value
+    return item
+
+
+def dumps(document: dict[str, object]) -> str:
+    """Pretty, deterministic, UTF-8 friendly; always ends with a newline."""
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+def rules_document(rules: Sequence[Any]) -> dict[str, object]:
+    return {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "tool": dict(TOOL),
+        "rules": [rule_object(rule, docs=False) for rule in rules],
+    }
+
+
+def rule_object(rule: Any, *, docs: bool) -> dict[str, object]:
+    """A `policy.Rule` (duck-typed: reporters do not import the policy layer)."""
+    item: dict[str, object] = {
+        "id": rule.id,
+        "name": rule.name,
+        "severity": str(rule.severity),
+        "pack": rule.pack,
+        "kind": rule.kind,
+        "tags": list(rule.tags),
+        "security_severity": rule.security_severity,
+    }
+    if docs:
+        item["docs"] = {part: getattr(rule.docs, part) for part in ("what", "why", "example", "fix")}
+    return item
