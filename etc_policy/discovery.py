@@ -1,0 +1,198 @@
+"""Paths, files and folders → a Workspace: which loader reads each file, in which environment.
+
+`discover(root)` finds the inputs of a project folder (a few levels deep, skipping
+dependency and VCS folders, never following symlinked folders). `load_workspace(specs)`
+picks the loader for each file by name and then by content, and names the environment.
+
+Environment from file names (`environment_from_filename`):
+  `.env` → None (unknown); `.env.production` and `.env.production.local` → "production";
+  `.env.local` → None (local overrides of an unknown environment);
+  templates `.env.example` / `.sample` / `.template` / `.dist` / `.defaults` and
+  `.env.production.example` → None: they document variables, they configure no environment;
+  `railway-variables.production.json`, `railway-environment-staging.json` → the suffix.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from etc_policy.errors import SourceError
+from etc_policy.model import Source, SourceKind, Workspace
+
+MAX_DEPTH = 3            # root = 0: `apps/api/config/.env.production` is still found
+SKIP_DIRS = frozenset({
+    "node_modules", ".git", ".hg", ".svn", ".venv", "venv", "env", ".tox", ".nox",
+    "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "dist", "build", ".next",
+    ".nuxt", ".turbo", ".cache", "coverage", "site-packages", ".idea", ".vscode",
+})
+TEMPLATE_WORDS = frozenset({"example", "sample", "template", "tpl", "dist", "defaults"})
+_EXPORT_NAME = re.compile(r"^railway-(?:variables|environment)[-._A-Za-z0-9]*\.(?:json|kv|txt)$",
+                          re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    path: Path
+    kind: SourceKind | None = None       # None: decided by name, then content
+    environment: str | None = None       # None: decided by the file name (or the override)
+
+
+# --- discovery -------------------------------------------------------------------------------
+
+def discover(root: Path) -> list[SourceSpec]:
+    """The config inputs in a folder (or the file itself), sorted by path."""
+    if root.is_file():
+        return [SourceSpec(root)]
+    found: list[SourceSpec] = []
+    _walk(root, depth=0, found=found)
+    return sorted(found, key=lambda spec: spec.path.as_posix())
+
+
+def _walk(folder: Path, *, depth: int, found: list[SourceSpec]) -> None:
+    try:
+        children = list(os.scandir(folder))
+    except OSError:
+        return  # unreadable folders are skipped in discovery; explicit files raise later
+    for child in children:
+        if child.is_dir(follow_symlinks=False):
+            if depth < MAX_DEPTH and child.name not in SKIP_DIRS:
+                _walk(Path(child.path), depth=depth + 1, found=found)
+        elif child.is_file():
+            kind = kind_from_filename(child.name)
+            if kind is not None or _is_export_candidate(child.name, Path(child.path)):
+                found.append(SourceSpec(Path(child.path), kind))
+
+
+def _is_export_candidate(name: str, path: Path) -> bool:
+    return _EXPORT_NAME.match(name) is not None and sniff_kind(path) is not None
+
+
+def kind_from_filename(name: str) -> SourceKind | None:
+    """The kind a file name alone decides (Railway exports are confirmed by content)."""
+    lower = name.lower()
+    if lower == ".env" or (lower.startswith(".env.") and lower != ".env."):
+        return SourceKind.DOTENV
+    if lower.endswith(".env") and not lower.startswith("."):
+        return SourceKind.DOTENV            # production.env, config.env
+    if lower in {"railway.json", "railway.toml"}:
+        return SourceKind.RAILWAY_CONFIG
+    return None
+
+
+def environment_from_filename(name: str) -> str | None:
+    lower = name.lower()
+    if lower.startswith(".env"):
+        parts = [p for p in lower.split(".")[2:] if p]
+    elif lower.startswith(("railway-variables", "railway-environment")):
+        stem = re.sub(r"\.(json|kv|txt)$", "", lower)
+        parts = [p for p in re.split(r"[-._]", stem)[2:] if p]
+    elif lower.endswith(".env"):
+        parts = lower.removesuffix(".env").split(".")[:1]
+    else:
+        return None
+    if any(part in TEMPLATE_WORDS for part in parts):
+        return None
+    parts = [p for p in parts if p != "local"]
+    return parts[0] if parts else None
+
+
+# --- ignore globs ----------------------------------------------------------------------------
+
+def path_ignored(path: str, globs: Sequence[str]) -> bool:
+    """Gitignore-like: `fixtures/**`, `**/*.example`; a glob without `/` matches at any depth;
+    a glob naming a folder covers what is inside it."""
+    return any(_glob_regex(glob).fullmatch(path) for glob in globs)
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(glob: str) -> re.Pattern[str]:
+    anchored = "/" in glob.rstrip("/")
+    glob = glob.strip("/").removeprefix("./")
+    out = ""
+    i = 0
+    while i < len(glob):
+        if glob.startswith("**/", i):
+            out += "(?:.*/)?"
+            i += 3
+        elif glob.startswith("**", i):
+            out += ".*"
+            i += 2
+        elif glob[i] == "*":
+            out += "[^/]*"
+            i += 1
+        elif glob[i] == "?":
+            out += "[^/]"
+            i += 1
+        else:
+            out += re.escape(glob[i])
+            i += 1
+    prefix = "" if anchored else "(?:.*/)?"
+    return re.compile(f"{prefix}{out}(?:/.*)?")
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+def load_workspace(specs: Sequence[SourceSpec], *, root: Path, environment: str | None = None,
+                   ignore_paths: Sequence[str] = ()) -> Workspace:
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for spec in specs:
+        shown = display_path(spec.path, root=root)
+        if shown in seen or path_ignored(shown, ignore_paths):
+            continue
+        seen.add(shown)
+        env = environment or spec.environment or environment_from_filename(spec.path.name)
+        sources.append(load_source(spec, display=shown, environment=env))
+    return Workspace(root=root, sources=tuple(sources))
+
+
+def display_path(path: Path, *, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
+def load_source(spec: SourceSpec, *, display: str, environment: str | None) -> Source:
+    if not spec.path.exists():
+        raise SourceError("file not found", path=display)
+    if spec.path.is_dir():
+        raise SourceError("is a directory, not a file", path=display)
+    kind = spec.kind or kind_from_filename(spec.path.name) or sniff_kind(spec.path)
+    if kind is None:
+        raise SourceError("not a recognised input (expected a .env file, railway.json/.toml "
+                          "or a Railway variables/environment export)", path=display)
+    return _loader(kind)(spec.path, display_path=display, environment=environment)
+
+
+def sniff_kind(path: Path) -> SourceKind | None:
+    """Decide a Railway export's kind from its content (the loaders' own sniffing)."""
+    from etc_policy.sources.railway_vars import sniff_railway_export
+
+    try:
+        return sniff_railway_export(path)
+    except SourceError:
+        return None
+
+
+def _loader(kind: SourceKind) -> Callable[..., Source]:
+    if kind is SourceKind.DOTENV:
+        from etc_policy.sources.dotenv import load_dotenv
+
+        return load_dotenv
+    if kind is SourceKind.RAILWAY_CONFIG:
+        from etc_policy.sources.railway_config import load_railway_config
+
+        return load_railway_config
+    from etc_policy.sources import railway_vars
+
+    return {
+        SourceKind.RAILWAY_VARIABLES: railway_vars.load_railway_variables_json,
+        SourceKind.RAILWAY_VARIABLES_KV: railway_vars.load_railway_variables_kv,
+        SourceKind.RAILWAY_ENVIRONMENT: railway_vars.load_railway_environment_config,
+    }[kind]

@@ -1,0 +1,187 @@
+"""evaluate(workspace, rules, classifier) -> Report: the one place findings are built.
+
+For each rule the engine selects sources (the rule's `select.sources`, else the kind's
+default) in the selected environments, selects entries (keys / key_pattern / pointer,
+then `secrets`), calls the check kind once per entry, per source or per run according to
+its SCOPE, and turns every hit into one frozen `Finding` (id, severity, place, redacted
+hint, fingerprint, inline suppression). A check that raises does not stop the run: the
+engine records a notice naming the rule and the file (the exception's type only: its text
+could carry a value) and goes on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import ModuleType
+
+from etc_policy.checks.base import CheckContext, Hit
+from etc_policy.discovery import path_ignored
+from etc_policy.findings import Finding, Report, fingerprint
+from etc_policy.model import Entry, Source, SourceKind, Workspace
+from etc_policy.policy import Rule
+from etc_policy.secrets.classify import SecretClassifier
+
+VARIABLE_KINDS = tuple(kind for kind in SourceKind if kind.holds_variables)
+_SUPPRESS = re.compile(r"#\s*etc-policy:\s*ignore\b\s*(?P<ids>[A-Za-z0-9_,\s-]*)", re.IGNORECASE)
+
+
+def evaluate(workspace: Workspace, rules: Sequence[Rule], classifier: SecretClassifier, *,
+             ignore_paths: Sequence[str] = (), now: datetime | None = None,
+             registry: Mapping[str, ModuleType] | None = None) -> Report:
+    """Run every rule over the workspace. `now` is the clock date-dependent kinds read
+    (`--as-of`); `registry` defaults to checks.REGISTRY (tests pass their own kinds)."""
+    kinds = registry if registry is not None else _default_registry()
+    sources = tuple(s for s in workspace.sources if not path_ignored(s.path, ignore_paths))
+    scoped = Workspace(root=workspace.root, sources=sources)
+    is_secret = _Memo(classifier)
+    suppressions = {s.path: _inline_suppressions(s) for s in sources if s.kind is SourceKind.DOTENV}
+    findings: list[Finding] = []
+    notices: list[str] = []
+    for rule in rules:
+        module = kinds.get(rule.kind)
+        if module is None or rule.params is None:
+            continue  # reserved kinds (rotation_age, …) are accepted but not run yet
+        for run in _runs(rule, module, scoped, is_secret, now):
+            try:
+                hits = list(module.check(rule.params, run.ctx))
+            except Exception as exc:  # noqa: BLE001 - one broken check must not stop the run
+                where = run.ctx.source.path if run.ctx.source else "the workspace"
+                notices.append(f"{rule.id}: check '{rule.kind}' failed on {where} "
+                               f"({type(exc).__name__}); its findings are missing")
+                continue
+            findings.extend(_finding(rule, hit, run.ctx.source, suppressions) for hit in hits)
+    findings.sort(key=Finding.sort_key)
+    return Report(findings=tuple(findings), files=tuple(s.path for s in sources),
+                  notices=tuple(notices))
+
+
+def _default_registry() -> Mapping[str, ModuleType]:
+    from etc_policy.checks import REGISTRY
+
+    return REGISTRY
+
+
+class _Memo:
+    """The classifier, memoised per entry for one run (detectors are not free)."""
+
+    def __init__(self, classifier: SecretClassifier) -> None:
+        self._classifier = classifier
+        self._cache: dict[int, tuple[Entry, bool]] = {}
+
+    def __call__(self, entry: Entry) -> bool:
+        cached = self._cache.get(id(entry))
+        if cached is None or cached[0] is not entry:
+            cached = (entry, self._classifier(entry))
+            self._cache[id(entry)] = cached
+        return cached[1]
+
+
+# --- selection -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    ctx: CheckContext
+
+
+def _runs(rule: Rule, module: ModuleType, workspace: Workspace, is_secret: _Memo,
+          now: datetime | None) -> Iterator[_Run]:
+    sources = _select_sources(rule, module, workspace)
+    if module.SCOPE == "workspace":
+        entries = tuple(e for s in sources for e in _select_entries(rule, s, is_secret))
+        selected = Workspace(root=workspace.root, sources=sources)
+        yield _Run(CheckContext(workspace=selected, source=None, entry=None, entries=entries,
+                                is_secret=is_secret, now=now))
+        return
+    for source in sources:
+        entries = _select_entries(rule, source, is_secret)
+        if module.SCOPE == "source":
+            yield _Run(CheckContext(workspace=workspace, source=source, entry=None,
+                                    entries=entries, is_secret=is_secret, now=now))
+            continue
+        for entry in entries:
+            yield _Run(CheckContext(workspace=workspace, source=source, entry=entry,
+                                    entries=entries, is_secret=is_secret, now=now))
+
+
+def _select_sources(rule: Rule, module: ModuleType, workspace: Workspace) -> tuple[Source, ...]:
+    kinds = rule.select.sources or _default_sources(rule, module)
+    environments = rule.select.environments
+    return tuple(s for s in workspace.sources
+                 if s.kind in kinds and (environments is None or s.environment in environments))
+
+
+def _default_sources(rule: Rule, module: ModuleType) -> tuple[SourceKind, ...]:
+    """A kind may declare DEFAULT_SOURCES; else pointers read railway config, entry checks
+    read variables, source/workspace checks read everything."""
+    declared = getattr(module, "DEFAULT_SOURCES", None)
+    if declared is not None:
+        return tuple(declared)
+    if rule.select.pointer is not None:
+        return (SourceKind.RAILWAY_CONFIG,)
+    if module.SCOPE == "entry":
+        return VARIABLE_KINDS
+    return tuple(SourceKind)
+
+
+def _select_entries(rule: Rule, source: Source, is_secret: _Memo) -> tuple[Entry, ...]:
+    select = rule.select
+    entries = (e for e in source.effective().values() if select.matches_key(e.key))
+    if select.secrets:
+        entries = (e for e in entries if is_secret(e))
+    return tuple(entries)
+
+
+# --- findings --------------------------------------------------------------------------------
+
+def _finding(rule: Rule, hit: Hit, checked: Source | None,
+             suppressions: Mapping[str, Mapping[int, frozenset[str]]]) -> Finding:
+    source = hit.source or checked
+    entry = hit.entry
+    path = source.path if source is not None else "."
+    line = hit.line or (entry.line if entry else 0) or 1
+    column = hit.column or (entry.column if entry else 0) or 1
+    end_line, end_column = _end(hit, entry)
+    key = hit.key if hit.key is not None else (entry.key if entry else None)
+    suppressed = _is_suppressed(rule, suppressions.get(path, {}), line)
+    return Finding(
+        rule_id=rule.id, rule_name=rule.name, severity=rule.severity, message=hit.message,
+        path=path, line=line, column=column, end_line=end_line, end_column=end_column, key=key,
+        environment=source.environment if source is not None else None, pack=rule.pack,
+        hint=hit.hint,
+        fingerprint=fingerprint(rule_id=rule.id, path=path, key=key,
+                                extra=hit.message if key is None else ""),
+        suppressed=suppressed, suppression="inline" if suppressed else None)
+
+
+def _end(hit: Hit, entry: Entry | None) -> tuple[int | None, int | None]:
+    if hit.line is not None and hit.end_column is not None:
+        return hit.line, hit.end_column
+    if hit.line is None and entry is not None and entry.end_line:
+        return entry.end_line, hit.end_column or entry.end_column or None
+    return None, None
+
+
+def _is_suppressed(rule: Rule, by_line: Mapping[int, frozenset[str]], line: int) -> bool:
+    ids = by_line.get(line, frozenset())
+    return bool(ids & {"ALL", rule.id.upper(), rule.name.upper()})
+
+
+def _inline_suppressions(source: Source) -> dict[int, frozenset[str]]:
+    """line -> rule ids/names ignored there: a trailing `# etc-policy: ignore X, Y` on the
+    line itself, or a comment alone on the line before."""
+    result: dict[int, frozenset[str]] = {}
+    for number, text in enumerate(source.text.splitlines(), start=1):
+        match = _SUPPRESS.search(text)
+        if match is None:
+            continue
+        ids = frozenset(word.upper() for word in re.findall(r"[A-Za-z0-9_-]+", match.group("ids")))
+        if not ids:
+            continue
+        targets = (number, number + 1) if text.lstrip().startswith("#") else (number,)
+        for target in targets:
+            result[target] = result.get(target, frozenset()) | ids
+    return result
+

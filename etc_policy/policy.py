@@ -1,0 +1,398 @@
+"""Policy packs: the pydantic schema, loading with YAML line numbers, extends and overrides.
+
+A pack file is validated in two steps: the pack shape (`PackSpec`, extra fields forbidden)
+and then each rule's `check` mapping against its kind's `Params` from `checks.REGISTRY`.
+Every problem becomes one `PolicyError` naming the file, the line and the field, e.g.
+`policies/x.yaml:14: rules[3].check.pattern: invalid regular expression (...)`.
+
+`load_pack` returns a `Pack` with its `extends` already loaded (`parents`), so
+`resolve_rules` only has to flatten, apply overrides and drop disabled rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from etc_policy.errors import ConfigError, PolicyError
+from etc_policy.findings import Severity
+from etc_policy.model import SourceKind
+from etc_policy.yamlpos import Path_, dotted, line_of, load_yaml_with_lines
+
+RULE_ID = r"^[A-Z]{2,5}[0-9]{3}$"
+RULE_NAME = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# Accepted in packs so they can be written today; the engine skips them until implemented.
+RESERVED_KINDS = frozenset({"rotation_age", "no_secret_in_logs"})
+MAX_PACK_BYTES = 2_000_000
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _compile(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression ({exc.msg} at position {exc.pos})") from None
+    return pattern
+
+
+class Select(_Frozen):
+    """What a rule looks at. Naming selectors (keys, key_pattern, pointer) are OR-ed;
+    `secrets: true` then keeps only entries the packs classify as secrets. No naming
+    selector means every entry of the selected sources."""
+
+    keys: tuple[str, ...] | None = None
+    key_pattern: str | None = None
+    pointer: str | None = None
+    secrets: bool = False
+    sources: tuple[SourceKind, ...] | None = None
+    environments: tuple[str | None, ...] | None = None
+
+    @field_validator("key_pattern")
+    @classmethod
+    def _valid_pattern(cls, value: str | None) -> str | None:
+        return None if value is None else _compile(value)
+
+    @field_validator("pointer")
+    @classmethod
+    def _valid_pointer(cls, value: str | None) -> str | None:
+        if value is not None and value != "" and not value.startswith("/"):
+            raise ValueError("a JSON pointer starts with '/' (e.g. /deploy/healthcheckPath)")
+        return value
+
+    @property
+    def names_entries(self) -> bool:
+        return bool(self.keys) or self.key_pattern is not None or self.pointer is not None
+
+    def matches_key(self, key: str) -> bool:
+        if not self.names_entries:
+            return True
+        if self.keys and key in self.keys:
+            return True
+        if self.pointer is not None and key == self.pointer:
+            return True
+        return self.key_pattern is not None and re.fullmatch(self.key_pattern, key) is not None
+
+
+class Docs(_Frozen):
+    what: str = Field(min_length=1)
+    why: str = Field(min_length=1)
+    example: str = Field(min_length=1)
+    fix: str = Field(min_length=1)
+
+
+class RuleSpec(_Frozen):
+    id: str = Field(pattern=RULE_ID)
+    name: str = Field(pattern=RULE_NAME)
+    severity: Severity
+    select: Select = Select()
+    check: dict[str, Any]
+    docs: Docs
+    tags: tuple[str, ...] = ()
+    security_severity: float | None = Field(default=None, gt=0, le=10)
+
+    @field_validator("check")
+    @classmethod
+    def _has_kind(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(value.get("kind"), str):
+            raise ValueError("a check needs a 'kind' (see `etc-policy rules`)")
+        return value
+
+
+class SecretsSpec(_Frozen):
+    keys: tuple[str, ...] = ()
+    not_keys: tuple[str, ...] = ()
+    detectors: tuple[str, ...] = ()
+
+    @field_validator("keys", "not_keys")
+    @classmethod
+    def _valid_patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_compile(p) for p in value)
+
+    @field_validator("detectors")
+    @classmethod
+    def _known_detectors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from etc_policy.secrets.detectors import DETECTOR_NAMES
+
+        for name in value:
+            if name not in DETECTOR_NAMES:
+                raise ValueError(f"unknown detector '{name}' (known: {', '.join(DETECTOR_NAMES)})")
+        return value
+
+
+class RuleOverride(_Frozen):
+    severity: Severity | None = None
+    enabled: bool | None = None
+
+
+class PackSpec(_Frozen):
+    schema_version: Literal[1]
+    name: str = Field(pattern=RULE_NAME)
+    description: str = ""
+    extends: tuple[str, ...] = ()
+    secrets: SecretsSpec = SecretsSpec()
+    overrides: dict[str, RuleOverride] = {}
+    ignore_paths: tuple[str, ...] = ()
+    rules: tuple[RuleSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A resolved rule: what the engine runs. `params` is the kind's validated Params
+    (None only for reserved, not yet implemented kinds)."""
+
+    id: str
+    name: str
+    severity: Severity
+    pack: str
+    select: Select
+    kind: str
+    params: BaseModel | None
+    docs: Docs
+    tags: tuple[str, ...] = ()
+    security_severity: float | None = None
+
+    @property
+    def check(self) -> BaseModel | None:
+        return self.params
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    name: str
+    path: str                      # as displayed in messages
+    description: str
+    secrets: SecretsSpec
+    rules: tuple[Rule, ...]
+    overrides: Mapping[str, RuleOverride] = field(default_factory=dict)
+    ignore_paths: tuple[str, ...] = ()
+    parents: tuple[Pack, ...] = ()  # the loaded `extends`, in order
+
+
+# --- finding packs ---------------------------------------------------------------------
+
+def shipped_dir() -> Path:
+    return Path(str(resources.files("etc_policy.policies")))
+
+
+def shipped_pack_names() -> list[str]:
+    return sorted(p.stem for p in shipped_dir().glob("*.yaml"))
+
+
+def _locate(ref: str, *, base_dir: Path, root: Path) -> tuple[Path, str]:
+    """A shipped name (`railway-production`) or a path; returns (file, display path)."""
+    if "/" not in ref and "\\" not in ref and not ref.endswith((".yaml", ".yml")):
+        file = shipped_dir() / f"{ref}.yaml"
+        if not file.is_file():
+            known = ", ".join(shipped_pack_names()) or "none"
+            raise PolicyError(f"unknown pack '{ref}' (shipped packs: {known})")
+        return file, f"policies/{ref}.yaml"
+    file = Path(ref) if Path(ref).is_absolute() else base_dir / ref
+    return file, _display(file, base_dir=root)
+
+
+def _display(file: Path, *, base_dir: Path) -> str:
+    try:
+        return file.resolve().relative_to(base_dir.resolve()).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+# --- loading -----------------------------------------------------------------------------
+
+def load_pack(ref: str, *, base_dir: Path, registry: Mapping[str, Any] | None = None) -> Pack:
+    """Load a pack and its `extends` (by name or path, cycles refused) into a `Pack`."""
+    return _load(ref, base_dir=base_dir, root=base_dir, registry=_registry(registry), stack=())
+
+
+def _registry(registry: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    if registry is not None:
+        return registry
+    from etc_policy.checks import REGISTRY
+
+    return REGISTRY
+
+
+def _load(ref: str, *, base_dir: Path, root: Path, registry: Mapping[str, Any],
+          stack: tuple[Path, ...]) -> Pack:
+    # `base_dir` resolves relative refs (a parent is relative to the pack that extends it);
+    # `root` is what display paths are relative to.
+    file, shown = _locate(ref, base_dir=base_dir, root=root)
+    identity = file.resolve()
+    if identity in stack:
+        raise PolicyError(f"'extends' cycle: pack '{ref}' extends itself", path=shown)
+    text = _read(file, shown=shown)
+    data, lines = load_yaml_with_lines(text, display_path=shown)
+    spec = _validate_spec(data, lines, shown=shown)
+    parents = tuple(
+        _load_parent(parent, i, lines, base_dir=file.parent, root=root, registry=registry,
+                     stack=(*stack, identity), shown=shown)
+        for i, parent in enumerate(spec.extends))
+    rules = tuple(_build_rule(rule, i, spec.name, lines, registry=registry, shown=shown)
+                  for i, rule in enumerate(spec.rules))
+    _check_unique(rules, lines, shown=shown)
+    _check_overrides(spec, rules, parents, lines, shown=shown)
+    return Pack(name=spec.name, path=shown, description=spec.description, secrets=spec.secrets,
+                rules=rules, overrides=dict(spec.overrides), ignore_paths=spec.ignore_paths,
+                parents=parents)
+
+
+def _load_parent(ref: str, index: int, lines: dict[Path_, int], *, base_dir: Path, root: Path,
+                 registry: Mapping[str, Any], stack: tuple[Path, ...], shown: str) -> Pack:
+    try:
+        return _load(ref, base_dir=base_dir, root=root, registry=registry, stack=stack)
+    except PolicyError as exc:
+        if exc.path is not None:
+            raise
+        raise PolicyError(f"extends[{index}]: {exc.message}", path=shown,
+                          line=lines.get(("extends", index))) from None
+
+
+def _read(file: Path, *, shown: str) -> str:
+    try:
+        if file.stat().st_size > MAX_PACK_BYTES:
+            raise PolicyError("pack file is too large", path=shown)
+        return file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PolicyError("pack file not found", path=shown) from None
+    except IsADirectoryError:
+        raise PolicyError("pack path is a directory", path=shown) from None
+    except UnicodeDecodeError:
+        raise PolicyError("pack file is not valid UTF-8", path=shown) from None
+    except OSError as exc:
+        raise PolicyError(f"cannot read pack file ({exc.strerror or type(exc).__name__})",
+                          path=shown) from None
+
+
+def _validate_spec(data: Any, lines: dict[Path_, int], *, shown: str) -> PackSpec:
+    if not isinstance(data, dict):
+        raise PolicyError("a pack must be a YAML mapping (schema_version, name, rules…)",
+                          path=shown, line=1)
+    try:
+        return PackSpec.model_validate(data)
+    except ValidationError as exc:
+        raise _policy_error(exc, (), lines, shown=shown) from None
+
+
+def _build_rule(spec: RuleSpec, index: int, pack: str, lines: dict[Path_, int], *,
+                registry: Mapping[str, Any], shown: str) -> Rule:
+    here: Path_ = ("rules", index, "check")
+    kind = spec.check["kind"]
+    params: BaseModel | None = None
+    if kind in registry:
+        raw = {k: v for k, v in spec.check.items() if k != "kind"}
+        try:
+            params = registry[kind].Params.model_validate(raw)
+        except ValidationError as exc:
+            raise _policy_error(exc, here, lines, shown=shown) from None
+    elif kind not in RESERVED_KINDS:
+        known = ", ".join(sorted(registry))
+        raise PolicyError(f"{dotted((*here, 'kind'))}: unknown check kind '{kind}' (known: {known})",
+                          path=shown, line=line_of(lines, (*here, "kind")))
+    return Rule(id=spec.id, name=spec.name, severity=spec.severity, pack=pack, select=spec.select,
+                kind=kind, params=params, docs=spec.docs, tags=spec.tags,
+                security_severity=spec.security_severity)
+
+
+def _check_unique(rules: tuple[Rule, ...], lines: dict[Path_, int], *, shown: str) -> None:
+    seen_ids: set[str] = set()
+    seen_names: set[str] = set()
+    for i, rule in enumerate(rules):
+        for value, seen, what in ((rule.id, seen_ids, "id"), (rule.name, seen_names, "name")):
+            if value in seen:
+                raise PolicyError(f"rules[{i}].{what}: duplicate rule {what} '{value}'", path=shown,
+                                  line=line_of(lines, ("rules", i, what)))
+            seen.add(value)
+
+
+def _check_overrides(spec: PackSpec, rules: tuple[Rule, ...], parents: tuple[Pack, ...],
+                     lines: dict[Path_, int], *, shown: str) -> None:
+    known = {rule.id for pack in (*flatten(parents),) for rule in pack.rules}
+    known.update(rule.id for rule in rules)
+    for rule_id in spec.overrides:
+        if rule_id not in known:
+            raise PolicyError(f"overrides.{rule_id}: unknown rule id '{rule_id}'", path=shown,
+                              line=line_of(lines, ("overrides", rule_id)))
+
+
+def _policy_error(exc: ValidationError, prefix: Path_, lines: dict[Path_, int], *,
+                  shown: str) -> PolicyError:
+    """One line for the first problem (pydantic's messages carry no input values)."""
+    problems = exc.errors(include_url=False, include_input=False, include_context=False)
+    first = problems[0]
+    where = (*prefix, *first["loc"])
+    message = first["msg"].removeprefix("Value error, ")
+    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+    return PolicyError(f"{dotted(where)}: {message}{more}", path=shown,
+                       line=line_of(lines, where))
+
+
+# --- resolving -----------------------------------------------------------------------------
+
+def flatten(packs: Sequence[Pack]) -> tuple[Pack, ...]:
+    """Every pack with its ancestors first, each once (a pack reached twice is the same pack)."""
+    seen: set[str] = set()
+    out: list[Pack] = []
+
+    def visit(pack: Pack) -> None:
+        for parent in pack.parents:
+            visit(parent)
+        if pack.path not in seen:
+            seen.add(pack.path)
+            out.append(pack)
+
+    for pack in packs:
+        visit(pack)
+    return tuple(out)
+
+
+def ignore_paths_of(packs: Sequence[Pack]) -> tuple[str, ...]:
+    """The union of every loaded pack's `ignore_paths`, in load order."""
+    return tuple(dict.fromkeys(p for pack in flatten(packs) for p in pack.ignore_paths))
+
+
+def resolve_rules(packs: Sequence[Pack],
+                  overrides: Mapping[str, RuleOverride] | None = None) -> tuple[Rule, ...]:
+    """Flatten packs, apply pack overrides then the config's, drop disabled rules.
+
+    Duplicate rule ids across packs → PolicyError; an unknown id in `overrides` → ConfigError.
+    """
+    ordered = flatten(packs)
+    by_id: dict[str, Rule] = {}
+    origin: dict[str, str] = {}
+    for pack in ordered:
+        for rule in pack.rules:
+            if rule.id in by_id:
+                raise PolicyError(f"rule id '{rule.id}' is defined in two packs "
+                                  f"({origin[rule.id]} and {pack.path})", path=pack.path)
+            by_id[rule.id] = rule
+            origin[rule.id] = pack.path
+    enabled = dict.fromkeys(by_id, True)
+    for pack in ordered:
+        _apply(pack.overrides, by_id, enabled)
+    for rule_id in (overrides or {}):
+        if rule_id not in by_id:
+            raise ConfigError(f"overrides: unknown rule id '{rule_id}'")
+    _apply(overrides or {}, by_id, enabled)
+    return tuple(rule for rule_id, rule in by_id.items() if enabled[rule_id])
+
+
+def _apply(overrides: Mapping[str, RuleOverride], by_id: dict[str, Rule],
+           enabled: dict[str, bool]) -> None:
+    from dataclasses import replace
+
+    for rule_id, override in overrides.items():
+        if rule_id not in by_id:
+            continue
+        if override.severity is not None:
+            by_id[rule_id] = replace(by_id[rule_id], severity=override.severity)
+        if override.enabled is not None:
+            enabled[rule_id] = override.enabled

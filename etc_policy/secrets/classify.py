@@ -1,0 +1,110 @@
+"""Which entries are secrets, and why.
+
+The union of every loaded pack's `secrets` section decides:
+1. a key matching one of `keys` (fullmatch) and none of `not_keys` is a secret *by key*,
+   whatever its value, even empty: `JWT_SECRET=` is an unset secret, not a non-secret;
+2. otherwise the value is a secret if a detector recognises it. Railway references
+   (`${{ … }}`), empty values and obvious non-secrets (`true`, `3000`) never are: the
+   reference is rendered by Railway, the others carry nothing to protect.
+`not_keys` only withdraws the key match (`NEXT_PUBLIC_*`); a live key pasted into a public
+variable is still caught by the detectors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from etc_policy.model import Entry
+from etc_policy.secrets.detectors import DETECTORS
+
+if TYPE_CHECKING:
+    from etc_policy.policy import Pack
+
+_NON_SECRET = re.compile(
+    r"^(?:true|false|yes|no|on|off|null|none|nil|undefined|enabled|disabled"
+    r"|development|production|staging|test|debug|info|warn|error"
+    r"|-?[0-9]+(?:\.[0-9]+)?)$", re.IGNORECASE)
+_REFERENCE = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class SecretReason:
+    """Why an entry is a secret: `by` is "key" or "detector"; `rule` the pattern or name."""
+
+    by: str
+    rule: str
+    pack: str | None = None
+    empty: bool = False
+
+    def __str__(self) -> str:
+        if self.by == "key":
+            text = f"key matches '{self.rule}'"
+            if self.pack:
+                text += f" from pack {self.pack}"
+            return text + (" (empty value)" if self.empty else "")
+        return f"detector {self.rule}"
+
+
+@dataclass(frozen=True, slots=True)
+class _KeyRule:
+    pattern: re.Pattern[str]
+    pack: str
+
+
+class SecretClassifier:
+    def __init__(self, *, keys: Sequence[tuple[str, str]] = (),
+                 not_keys: Sequence[str] = (), detectors: Sequence[str] = ()) -> None:
+        self._keys = tuple(_KeyRule(re.compile(p), pack) for p, pack in keys)
+        self._not_keys = tuple(re.compile(p) for p in not_keys)
+        self._detectors: tuple[tuple[str, Callable[[str], bool]], ...] = tuple(
+            (name, DETECTORS[name]) for name in dict.fromkeys(detectors))
+
+    @classmethod
+    def from_packs(cls, packs: Sequence[Pack]) -> SecretClassifier:
+        from etc_policy.policy import flatten
+
+        keys: dict[str, str] = {}
+        not_keys: dict[str, None] = {}
+        detectors: dict[str, None] = {}
+        for pack in flatten(packs):
+            for pattern in pack.secrets.keys:
+                keys.setdefault(pattern, pack.name)
+            not_keys.update(dict.fromkeys(pack.secrets.not_keys))
+            detectors.update(dict.fromkeys(pack.secrets.detectors))
+        return cls(keys=tuple(keys.items()), not_keys=tuple(not_keys), detectors=tuple(detectors))
+
+    def __repr__(self) -> str:
+        return (f"SecretClassifier(keys={len(self._keys)}, not_keys={len(self._not_keys)}, "
+                f"detectors={[name for name, _ in self._detectors]})")
+
+    def classify(self, entry: Entry) -> SecretReason | None:
+        by_key = self.reason_for_key(entry.key)
+        if by_key is not None:
+            empty = entry.value is None or entry.value == ""
+            return SecretReason(by_key.by, by_key.rule, by_key.pack, empty=empty)
+        return self.reason_for_value(entry.text)
+
+    def __call__(self, entry: Entry) -> bool:
+        return self.classify(entry) is not None
+
+    def reason_for_key(self, key: str) -> SecretReason | None:
+        if any(p.fullmatch(key) for p in self._not_keys):
+            return None
+        for rule in self._keys:
+            if rule.pattern.fullmatch(key):
+                return SecretReason("key", rule.pattern.pattern, rule.pack)
+        return None
+
+    def reason_for_value(self, value: str | None) -> SecretReason | None:
+        if value and "${{" in value:
+            # Railway renders references at deploy time: only the literal rest can leak.
+            value = _REFERENCE.sub("", value)
+        if not value or _NON_SECRET.match(value.strip()):
+            return None
+        for name, detect in self._detectors:
+            if detect(value):
+                return SecretReason("detector", name)
+        return None

@@ -1,0 +1,139 @@
+"""Value detectors: does this value look like a secret of a known shape?
+
+Each detector is a small function `str -> bool`, registered by the name packs use in
+`secrets.detectors`. They are run on one variable's value, never on a whole file, and never
+touch the network. Provider patterns follow gitleaks / trufflehog / detect-secrets (see
+shared/railway/FORMATS.md §4); `detect-secrets` runs that library's own plugins, imported
+only when a pack names it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable
+
+Detector = Callable[[str], bool]
+
+_OPENAI = re.compile(
+    r"\bsk-(?:proj|svcacct|admin|service)-[A-Za-z0-9_-]{20,}"   # project / service / admin keys
+    r"|\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}\b"            # legacy 51-char keys
+    r"|\bsk-[A-Za-z0-9_-]*T3BlbkFJ[A-Za-z0-9_-]{10,}")           # any key with the OpenAI mark
+_AWS_ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\b")
+# Secret and restricted keys only: pk_live_/pk_test_ are publishable by design.
+_STRIPE = re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}\b")
+_GITHUB = re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{22,}")
+_SLACK = re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"
+                    r"|https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9/_-]{20,}")
+_PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+# scheme://user:password@host — the user may be empty (redis://:pass@host).
+_URL_CREDENTIALS = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://([^\s:/@]*):([^\s/@]+)@[^\s/@]")
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_BASE64ISH = re.compile(r"^[A-Za-z0-9+/_-]+={0,2}$")
+_PLACEHOLDER = re.compile(
+    r"^<.*>$|^\[.*\]$|^\{.*\}$|^(.)\1+$|your[-_ ]?|change[-_ ]?me|placeholder|replace[-_ ]?me"
+    r"|^x{3,}|^\*+$|todo|^(?:dummy|sample|example|none|null|undefined)$", re.IGNORECASE)
+# Passwords in URLs that are visibly not real (templates and masks).
+_FAKE_URL_PASSWORD = re.compile(r"^(?:\*+|x+|<.*>|\[.*\]|\$\{.*\}|\$[A-Z_]+|%s|password|pass)$",
+                                re.IGNORECASE)
+
+
+def openai(value: str) -> bool:
+    return _OPENAI.search(value) is not None
+
+
+def aws_access_key(value: str) -> bool:
+    return _AWS_ACCESS_KEY.search(value) is not None
+
+
+def stripe(value: str) -> bool:
+    return _STRIPE.search(value) is not None
+
+
+def github_token(value: str) -> bool:
+    return _GITHUB.search(value) is not None
+
+
+def slack_token(value: str) -> bool:
+    return _SLACK.search(value) is not None
+
+
+def private_key(value: str) -> bool:
+    return _PRIVATE_KEY.search(value) is not None
+
+
+def url_credentials(value: str) -> bool:
+    """A password embedded in a URL (postgresql://u:p@h, cloudinary://key:secret@cloud)."""
+    for match in _URL_CREDENTIALS.finditer(value):
+        password = match.group(2)
+        if "${{" not in password and not _FAKE_URL_PASSWORD.match(password):
+            return True
+    return False
+
+
+def jwt(value: str) -> bool:
+    return _JWT.search(value) is not None
+
+
+def shannon_entropy(value: str) -> float:
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    total = len(value)
+    return -sum(n / total * math.log2(n / total) for n in counts.values())
+
+
+def high_entropy(value: str) -> bool:
+    """A random-looking token: hex (≥32 chars) or base64/base62 (≥20 chars, mixed classes).
+
+    Thresholds are relative to the best entropy a string of that length can reach, so a
+    20-char random token passes while words, paths and identifiers do not. UUIDs (ids, not
+    secrets) and placeholders are ignored.
+    """
+    token = value.strip()
+    if len(token) < 20 or any(c.isspace() for c in token):
+        return False
+    if _UUID.match(token) or _PLACEHOLDER.search(token):
+        return False
+    entropy = shannon_entropy(token)
+    if _HEX.match(token):
+        return len(token) >= 32 and entropy >= 3.0
+    if not _BASE64ISH.match(token):
+        return False
+    classes = sum(any(test(c) for c in token) for test in (str.islower, str.isupper, str.isdigit))
+    if classes < 2:
+        return False
+    ceiling = math.log2(min(len(token), 64))
+    return entropy >= 0.82 * ceiling and entropy >= 3.5
+
+
+def detect_secrets_plugins(value: str) -> bool:
+    """Run detect-secrets' plugins on the value (lazily imported: it is slow to load)."""
+    return any(True for _ in _detect_secrets_scan(value))
+
+
+def _detect_secrets_scan(value: str):  # noqa: ANN202 - yields detect-secrets objects
+    from detect_secrets.core.scan import scan_line
+    from detect_secrets.settings import default_settings
+
+    with default_settings():
+        for line in value.splitlines() or [value]:
+            yield from scan_line(line)
+
+
+DETECTORS: dict[str, Detector] = {
+    "openai": openai,
+    "aws-access-key": aws_access_key,
+    "stripe": stripe,
+    "github-token": github_token,
+    "slack-token": slack_token,
+    "private-key": private_key,
+    "url-credentials": url_credentials,
+    "jwt": jwt,
+    "high-entropy": high_entropy,
+    "detect-secrets": detect_secrets_plugins,
+}
+DETECTOR_NAMES: tuple[str, ...] = tuple(DETECTORS)

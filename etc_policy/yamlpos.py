@@ -1,0 +1,115 @@
+"""Safe YAML loading that remembers the line of every node, for error messages that point.
+
+PyYAML's SafeLoader is used to compose the node tree; we build plain Python values from it
+ourselves so that every mapping key / sequence item gets a path (`("rules", 3, "check")`)
+mapped to its 1-based line. Aliases are refused outright: packs have no use for them and
+alias expansion is how a "billion laughs" document makes a loader hang.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from etc_policy.errors import PolicyError
+
+Path_ = tuple[str | int, ...]
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A SafeLoader whose composer rejects aliases (and therefore alias bombs)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _AliasRefused(event.start_mark.line + 1)
+        return super().compose_node(parent, index)
+
+
+class _AliasRefused(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def load_yaml_with_lines(text: str, *, display_path: str) -> tuple[Any, dict[Path_, int]]:
+    """Parse one YAML document; return (data, {path: line}). Errors → PolicyError at a line."""
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+    except _AliasRefused as exc:
+        raise PolicyError("YAML aliases (*name) are not allowed in packs", path=display_path,
+                          line=exc.line) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise PolicyError(f"invalid YAML: {problem}", path=display_path, line=line) from None
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"invalid YAML ({type(exc).__name__})", path=display_path) from None
+    finally:
+        loader.dispose()
+    lines: dict[Path_, int] = {}
+    if node is None:
+        return None, lines
+    data = _build(node, (), lines, loader=loader, display_path=display_path)
+    return data, lines
+
+
+def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], *, loader: yaml.SafeLoader,
+           display_path: str) -> Any:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        return _build_mapping(node, path, lines, loader=loader, display_path=display_path)
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*path, i), lines, loader=loader, display_path=display_path)
+                for i, item in enumerate(node.value)]
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or "cannot read this value"
+        raise PolicyError(f"invalid YAML value: {problem}", path=display_path,
+                          line=node.start_mark.line + 1) from None
+
+
+def _build_mapping(node: yaml.MappingNode, path: Path_, lines: dict[Path_, int], *,
+                   loader: yaml.SafeLoader, display_path: str) -> dict[Any, Any]:
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise PolicyError("YAML merge keys (<<) are not allowed in packs", path=display_path,
+                              line=key_node.start_mark.line + 1)
+        key = _build(key_node, (*path, "<key>"), {}, loader=loader, display_path=display_path)
+        if not isinstance(key, (str, int, bool, float)) or key is None:
+            raise PolicyError("mapping keys must be plain scalars", path=display_path,
+                              line=key_node.start_mark.line + 1)
+        if key in result:
+            raise PolicyError(f"{_dotted((*path, key))}: key defined twice", path=display_path,
+                              line=key_node.start_mark.line + 1)
+        child = (*path, key)
+        result[key] = _build(value_node, child, lines, loader=loader, display_path=display_path)
+        # Point at the key's line: that is where a reader looks for "this field".
+        lines[child] = key_node.start_mark.line + 1
+    return result
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def dotted(path: Path_) -> str:
+    """`("rules", 3, "check", "pattern")` → `rules[3].check.pattern`."""
+    return _dotted(path)
+
+
+def line_of(lines: dict[Path_, int], path: Path_) -> int | None:
+    """The line of the deepest known prefix of `path` (pydantic may name a missing field)."""
+    for end in range(len(path), -1, -1):
+        line = lines.get(tuple(path[:end]))
+        if line is not None:
+            return line
+    return None
