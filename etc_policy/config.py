@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -29,7 +29,7 @@ from etc_policy.model import SourceKind
 
 YAML_NAMES = (".etc-policy.yaml", ".etc-policy.yml")
 PYPROJECT = "pyproject.toml"
-RULE_ID = re.compile(r"[A-Z]{2,5}[0-9]{3}")
+RuleId = Annotated[str, Field(pattern=r"^[A-Z]{2,5}[0-9]{3}$")]
 MAX_CONFIG_BYTES = 1_000_000  # a config is a few lines; anything bigger is a mistake
 
 Loc = tuple[str | int, ...]
@@ -64,17 +64,9 @@ class RuleSetting(_Frozen):
 class ProjectConfig(_Frozen):
     packs: tuple[str, ...] | None = None     # None: every shipped pack
     environments: dict[str, EnvironmentConfig] = Field(default_factory=dict)
-    rules: dict[str, RuleSetting] = Field(default_factory=dict)
+    rules: dict[RuleId, RuleSetting] = Field(default_factory=dict)
     ignore_paths: tuple[str, ...] = ()
     fail_on: FailOn = FailOn.ERROR
-
-    @field_validator("rules")
-    @classmethod
-    def _rule_ids(cls, value: dict[str, RuleSetting]) -> dict[str, RuleSetting]:
-        for rule_id in value:
-            if not RULE_ID.fullmatch(rule_id):
-                raise ValueError(f"'{rule_id}' is not a rule ID (like RWY001)")
-        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,10 +245,12 @@ def _validate(data: Any, *, path: Path, lines: dict[Loc, int]) -> LoadedConfig:
         config = ProjectConfig.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False, include_input=False)[0]
-        loc = tuple(part for part in first["loc"] if not str(part).startswith("function-"))
+        loc = tuple(part for part in first["loc"] if part != "[key]")
         # Pydantic's `msg` describes the expectation, never the offending input.
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             message = "unknown field"
+        elif "[key]" in first["loc"] and loc[:1] == ("rules",):
+            message = "not a rule ID (like RWY001)"
         raise LoadedConfig(ProjectConfig(), path, lines).error(message, loc=loc) from None
     return LoadedConfig(config, path, lines)
