@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 
 Detector = Callable[[str], bool]
 
@@ -100,8 +101,12 @@ def high_entropy(value: str) -> bool:
         return False
     entropy = shannon_entropy(token)
     if _HEX.match(token):
-        return len(token) >= 32 and entropy >= 3.0
-    if not _BASE64ISH.match(token):
+        return len(token) >= 32 and entropy >= 3.0 and not _is_repetition(token)
+    if not _BASE64ISH.match(token) or _is_repetition(token):
+        return False
+    # Words joined by `_`/`-` (`sk-proj-YOUR_KEY_HERE`, `text-embedding-3-small`) are names,
+    # not tokens: a random token keeps a long run between its rare separators.
+    if max(len(part) for part in re.split(r"[_-]", token)) < 16:
         return False
     classes = sum(any(test(c) for c in token) for test in (str.islower, str.isupper, str.isdigit))
     if classes < 2:
@@ -110,18 +115,35 @@ def high_entropy(value: str) -> bool:
     return entropy >= 0.82 * ceiling and entropy >= 3.5
 
 
+def _is_repetition(token: str) -> bool:
+    """`0123456789abcdef0123456789abcdef`: a short unit repeated is a pattern, not a secret."""
+    for size in range(1, len(token) // 2 + 1):
+        if len(token) % size == 0 and token[:size] * (len(token) // size) == token:
+            return True
+    return False
+
+
 def detect_secrets_plugins(value: str) -> bool:
-    """Run detect-secrets' plugins on the value (lazily imported: it is slow to load)."""
-    return any(True for _ in _detect_secrets_scan(value))
+    """Run detect-secrets' plugins on the value, as a quoted string (the shape its entropy
+    plugins look for). The library is imported on first use only: it is slow to load."""
+    return any(plugin.analyze_line(filename="value", line=_quoted(part), line_number=1)
+               for plugin in _detect_secrets_plugins()
+               for part in (value.splitlines() or [value]))
 
 
-def _detect_secrets_scan(value: str):  # noqa: ANN202 - yields detect-secrets objects
-    from detect_secrets.core.scan import scan_line
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+@lru_cache(maxsize=1)
+def _detect_secrets_plugins() -> tuple[object, ...]:
+    from detect_secrets.core.scan import get_plugins
     from detect_secrets.settings import default_settings
 
     with default_settings():
-        for line in value.splitlines() or [value]:
-            yield from scan_line(line)
+        plugins = tuple(get_plugins())
+    # A public IP address is not a secret.
+    return tuple(p for p in plugins if type(p).__name__ != "IPPublicDetector")
 
 
 DETECTORS: dict[str, Detector] = {
