@@ -1,0 +1,47 @@
+"""The check kinds for values, sources and the workspace: KIND -> module.
+
+Merged into `checks.REGISTRY` (checks/__init__.py). Each module documents its kind.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from etc_policy.checks import (
+    boolean,
+    cloudinary,
+    cloudinary_url,
+    config_as_code_deprecation,
+    drift,
+    entropy,
+    equals,
+    forbidden,
+    integer,
+    jwt_secret,
+    jwt_token,
+    known_weak,
+    length,
+    not_one_of,
+    one_of,
+    placeholder,
+    pointer_required,
+    reference,
+    regex,
+    required,
+    reuse,
+    sealed,
+    template_secret,
+    url,
+)
+
+_MODULES: tuple[ModuleType, ...] = (
+    # entry scope: one value at a time
+    equals, one_of, not_one_of, regex, length, entropy, boolean, integer, url, placeholder,
+    known_weak, jwt_secret, jwt_token, reference, sealed, cloudinary_url, template_secret,
+    # source scope: one file at a time
+    required, forbidden, cloudinary, pointer_required, config_as_code_deprecation,
+    # workspace scope: across files and environments
+    drift, reuse,
+)
+
+KINDS: dict[str, ModuleType] = {module.KIND: module for module in _MODULES}
