@@ -69,6 +69,7 @@ def _walk(folder: Path, *, depth: int, found: list[SourceSpec]) -> None:
 
 
 def _is_export_candidate(name: str, path: Path) -> bool:
+    """`railway-variables*.json` / `railway-environment*.json` that really are exports."""
     return _EXPORT_NAME.match(name) is not None and sniff_kind(path) is not None
 
 
@@ -81,6 +82,8 @@ def kind_from_filename(name: str) -> SourceKind | None:
         return SourceKind.DOTENV            # production.env, config.env
     if lower in {"railway.json", "railway.toml"}:
         return SourceKind.RAILWAY_CONFIG
+    if _EXPORT_NAME.match(lower) and lower.endswith((".kv", ".txt")):
+        return SourceKind.RAILWAY_VARIABLES_KV   # `railway variables --kv > railway-variables.kv`
     return None
 
 

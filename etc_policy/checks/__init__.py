@@ -1,20 +1,39 @@
 """The explicit registry of check kinds: KIND -> module. Docs and validation read it.
 
-One registry, built here by hand from the kind modules (and the KINDS dicts of the modules
-that group several kinds), never discovered by subclassing or entry points.
+One registry, built here by hand: `source_diagnostic` (engine-level) plus the KINDS dicts
+of `checks.kinds` (value, source and workspace kinds) and `checks.dotenv_lint` (dotenv lint
+kinds). Never discovered by subclassing or entry points.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from types import ModuleType
 
 from etc_policy.checks import source_diagnostic
 
+# Modules that each export `KINDS: dict[str, module]`, merged in this order.
+KIND_GROUPS = ("etc_policy.checks.kinds", "etc_policy.checks.dotenv_lint")
 
-def _by_kind(*modules: ModuleType) -> dict[str, ModuleType]:
-    return {module.KIND: module for module in modules}
+
+def _group(name: str) -> dict[str, ModuleType]:
+    try:
+        module = import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise  # a real import error inside the group must not be hidden
+        return {}  # the group is not part of this build (yet)
+    return dict(module.KINDS)
 
 
-REGISTRY: dict[str, ModuleType] = {
-    **_by_kind(source_diagnostic),
-}
+def _build() -> dict[str, ModuleType]:
+    registry: dict[str, ModuleType] = {source_diagnostic.KIND: source_diagnostic}
+    for group in KIND_GROUPS:
+        for kind, module in _group(group).items():
+            if kind in registry and registry[kind] is not module:
+                raise RuntimeError(f"check kind '{kind}' is registered twice")
+            registry[kind] = module
+    return registry
+
+
+REGISTRY: dict[str, ModuleType] = _build()
