@@ -137,7 +137,12 @@ def _parse_toml(text: str) -> Parsed | Diagnostic:
         return _toml_syntax(str(error), text)
     except RecursionError:
         return Diagnostic(SYNTAX, "invalid TOML: nesting too deep", 1, 1)
-    spots = _TomlPositions(text).scan()
+    try:
+        spots = _TomlPositions(text).scan()
+    except (IndexError, AttributeError, ValueError, RecursionError):
+        # The map is a best-effort approximation; a construct it misreads must not cost the
+        # values (tomllib has them): every pointer then falls back to line 1.
+        spots = {}
     return document, tuple(_toml_entries(document, spots, text)), ()
 
 
@@ -355,7 +360,9 @@ class _TomlPositions:
             if self.text[self.pos] == ",":
                 self.pos += 1
                 continue
+            before = self.pos
             self.value(jsonpos.join_pointer(pointer, index), -1, depth=depth)
+            self.pos = max(self.pos, before + 1)  # always progress, whatever the text
             index += 1
 
     def inline_table(self, pointer: str, *, depth: int) -> None:
@@ -368,7 +375,9 @@ class _TomlPositions:
             if self.text[self.pos] == ",":
                 self.pos += 1
                 continue
+            before = self.pos
             self.key_value(pointer, depth=depth)
+            self.pos = max(self.pos, before + 1)
 
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]*")

@@ -226,3 +226,15 @@ def test_permission_denied_is_a_source_error(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(Path, "read_bytes", refuse)
     with pytest.raises(SourceError, match="^railway.json: permission denied$"):
         load_railway_config(tmp_path / "x.json", display_path="railway.json")
+
+
+def test_toml_position_map_survives_tricky_strings(tmp_path: Path) -> None:
+    path = tmp_path / "railway.toml"
+    path.write_text('[deploy]\nstartCommand = "echo \\"}]\\" # not a comment"\n'
+                    'preDeployCommand = [ \'\'\'a ] b\'\'\' ]\n'
+                    '[environments."pr.preview".deploy]\nnumReplicas = 2\n')
+    where = {e.key: (e.line, e.column, e.value_line, e.value_column) for e in load(path).entries}
+    assert where["/deploy/startCommand"] == (2, 1, 2, 17)
+    assert where["/deploy/preDeployCommand/0"] == (3, 22, 3, 25)
+    assert where["/environments/pr.preview/deploy"][:2] == (4, 28)
+    assert where["/environments/pr.preview/deploy/numReplicas"] == (5, 1, 5, 15)
