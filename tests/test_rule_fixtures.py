@@ -1,0 +1,103 @@
+"""Every rule of every shipped pack has a failing and a passing fixture, and a snapshot.
+
+tests/rules/<RULE_ID>/fail/ must give at least one active finding of that rule (its full
+findings are a syrupy snapshot), tests/rules/<RULE_ID>/pass/ none. Both folders are read
+like a project (discover + load_workspace; the file names decide the environment) and
+evaluated with the full shipped pack set, at a fixed clock so date rules are stable.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from etc_policy.discovery import discover, load_workspace
+from etc_policy.engine import evaluate
+from etc_policy.findings import Finding
+from etc_policy.policy import Pack, Rule, flatten, ignore_paths_of, load_pack, resolve_rules, \
+    shipped_pack_names
+from etc_policy.secrets.classify import SecretClassifier
+
+RULES_DIR = Path(__file__).parent / "rules"
+NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+SHIPPED = ("railway-production", "secrets-hygiene", "dotenv")
+
+
+@cache
+def packs() -> tuple[Pack, ...]:
+    return tuple(load_pack(name, base_dir=Path.cwd()) for name in shipped_pack_names())
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    return resolve_rules(packs(), {})
+
+
+def every_rule() -> list[Rule]:
+    # Every rule as written, including any a shipped pack disables by default.
+    return [rule for pack in flatten(packs()) for rule in pack.rules]
+
+
+def findings_for(folder: Path, rule: Rule) -> list[Finding]:
+    workspace = load_workspace(discover(folder), root=folder)
+    enabled = tuple(r for r in rules() if r.id != rule.id) + (rule,)
+    report = evaluate(workspace, enabled, SecretClassifier.from_packs(packs()),
+                      ignore_paths=ignore_paths_of(packs()), now=NOW)
+    return [f for f in report.active() if f.rule_id == rule.id]
+
+
+def as_row(finding: Finding) -> dict[str, object]:
+    return {"rule_id": finding.rule_id, "path": finding.path, "line": finding.line,
+            "column": finding.column, "key": finding.key, "severity": finding.severity.value,
+            "message": finding.message, "hint": finding.hint}
+
+
+def test_all_shipped_packs_are_present() -> None:
+    assert set(SHIPPED) <= set(shipped_pack_names())
+
+
+def test_rule_catalogue_is_complete() -> None:
+    catalogue = every_rule()
+    assert catalogue, "no shipped rules"
+    ids = [r.id for r in catalogue]
+    names = [r.name for r in catalogue]
+    assert len(set(ids)) == len(ids), "duplicate rule ids"
+    assert len(set(names)) == len(names), "duplicate rule names"
+    for rule in catalogue:
+        assert all(getattr(rule.docs, part).strip() for part in ("what", "why", "example", "fix")), rule.id
+        assert (RULES_DIR / rule.id / "fail").is_dir(), f"{rule.id}: tests/rules/{rule.id}/fail/ missing"
+        assert (RULES_DIR / rule.id / "pass").is_dir(), f"{rule.id}: tests/rules/{rule.id}/pass/ missing"
+    stray = {p.name for p in RULES_DIR.iterdir() if p.is_dir()} - set(ids) if RULES_DIR.is_dir() else set()
+    assert not stray, f"fixture folders without a rule: {sorted(stray)}"
+
+
+def _rule_params() -> list[object]:
+    return [pytest.param(rule, id=rule.id) for rule in every_rule()]
+
+
+@pytest.mark.parametrize("rule", _rule_params())
+def test_fail_fixture(rule: Rule, snapshot) -> None:  # noqa: ANN001 - syrupy fixture
+    rows = [as_row(f) for f in findings_for(RULES_DIR / rule.id / "fail", rule)]
+    assert rows, f"{rule.id}: the fail fixture gives no finding"
+    assert rows == snapshot
+
+
+@pytest.mark.parametrize("rule", _rule_params())
+def test_pass_fixture(rule: Rule) -> None:
+    rows = [as_row(f) for f in findings_for(RULES_DIR / rule.id / "pass", rule)]
+    assert rows == []
+
+
+
+
+def test_snapshots_and_fixture_hints_carry_no_full_values() -> None:
+    """A hint shows at most 4 characters: no fixture value can be read back from a snapshot."""
+    snapshot = Path(__file__).parent / "__snapshots__" / "test_rule_fixtures.ambr"
+    if not snapshot.exists():
+        pytest.fail("snapshot file missing: run pytest --snapshot-update once")
+    for hint in re.findall(r"'hint': '([^']*)'", snapshot.read_text()):
+        assert len(hint.split("…(")[0]) <= 4
