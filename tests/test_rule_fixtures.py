@@ -101,3 +101,38 @@ def test_snapshots_and_fixture_hints_carry_no_full_values() -> None:
         pytest.fail("snapshot file missing: run pytest --snapshot-update once")
     for hint in re.findall(r"'hint': '([^']*)'", snapshot.read_text()):
         assert len(hint.split("…(")[0]) <= 4
+
+
+# --- the example projects (fixtures/): the README's quickstart runs on them ----------------
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+def project_report(name: str):  # noqa: ANN201
+    folder = FIXTURES / name
+    workspace = load_workspace(discover(folder), root=folder)
+    return workspace, evaluate(workspace, rules(), SecretClassifier.from_packs(packs()),
+                               ignore_paths=ignore_paths_of(packs()), now=NOW)
+
+
+def test_good_project_has_no_error_or_warning() -> None:
+    _, report = project_report("railway-app-good")
+    assert [(f.rule_id, f.path, f.line) for f in report.active() if f.severity.value != "note"] == []
+    assert report.notices == ()
+
+
+def test_bad_project_breaks_every_railway_production_rule() -> None:
+    _, report = project_report("railway-app-bad")
+    (production,) = [p for p in flatten(packs()) if p.name == "railway-production"]
+    broken = {f.rule_id for f in report.active()}
+    assert [r.id for r in production.rules if r.id not in broken] == []
+    assert report.notices == ()
+
+
+def test_no_fixture_value_reaches_a_finding() -> None:
+    for name in ("railway-app-good", "railway-app-bad"):
+        workspace, report = project_report(name)
+        values = {e.text for s in workspace.sources for e in s.entries
+                  if e.text and len(e.text) >= 8 and SecretClassifier.from_packs(packs())(e)}
+        rendered = repr(report)
+        assert values and not [v for v in values if v in rendered]
