@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from etc_policy.checks.base import CheckContext
 from etc_policy.model import Entry, Source
+from etc_policy.secrets.redact import hint  # noqa: F401  (re-exported for the kinds)
 
 # Committed example/template files: placeholders are expected there, real secrets are not.
 TEMPLATE_GLOBS: tuple[str, ...] = (
@@ -66,28 +67,13 @@ def checked_value(params: ValueParams, ctx: CheckContext) -> str | None:
     return value_text(entry.value)
 
 
-def hint(value: str) -> str:
-    """Redacted evidence: `secrets.redact.hint` when present (at most 4 leading chars + length)."""
-    try:
-        from etc_policy.secrets.redact import hint as redact_hint
-    except ImportError:
-        return _local_hint(value)
-    return redact_hint(value)
-
-
-def _local_hint(value: str) -> str:
-    # Short values would be revealed by their first 4 characters: show fewer of them.
-    shown = value[: min(4, len(value) // 4)]
-    return f"{shown}…({len(value)} chars)"
-
-
 def shannon_bits(value: str) -> float:
     """Shannon entropy of the character distribution, in bits per character."""
     if not value:
         return 0.0
     counts = Counter(value)
     total = len(value)
-    return -sum(n / total * math.log2(n / total) for n in counts.values())
+    return max(0.0, -sum(n / total * math.log2(n / total) for n in counts.values()))  # no -0.0
 
 
 def compile_pattern(pattern: str, *, ignore_case: bool = False) -> re.Pattern[str]:

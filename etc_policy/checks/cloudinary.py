@@ -83,7 +83,8 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
         url_hits, from_url = inspect_url(url, params)
         yield from url_hits
     if separate:
-        yield from _check_separate(separate, url_usable=from_url is not None, params=params)
+        usable = url is not None and (from_url is not None or _opaque(url))
+        yield from _check_separate(separate, url_usable=usable, params=params)
     if from_url is not None and len(separate) == len(SEPARATE):
         yield from _check_agree(from_url, separate, url)
 
