@@ -290,29 +290,33 @@ def _message(finding: Finding) -> str:
 
 def _location(finding: Finding, sources: _SourceFiles) -> tuple[dict[str, object], str | None]:
     relative = sources.relative(finding.path)
-    start_line = max(finding.line, 1)
-    start_column = max(finding.column, 1)
-    end_line = max(finding.end_line or start_line, start_line)
-    if finding.end_column is not None:
-        end_column = max(finding.end_column, 1)
-    else:
-        # SARIF's default end is the end of the line; we state it, as GitHub asks for it.
-        line_length = sources.line_length(relative, end_line) if relative else None
-        end_column = (line_length + 1) if line_length is not None else start_column + 1
-        if end_line == start_line:
-            end_column = max(end_column, start_column + 1)
-    if end_line == start_line:
-        end_column = max(end_column, start_column)
     artifact: dict[str, object]
     if relative is not None:
         artifact = {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
     else:
         artifact = {"uri": sources.absolute_uri(finding.path)}
-    region = {"startLine": start_line, "startColumn": start_column,
-              "endLine": end_line, "endColumn": end_column}
+    region = _region(finding, sources, relative)
     location = {"physicalLocation": {"artifactLocation": artifact, "region": region}}
-    line_hash = sources.line_hash(relative, start_line) if relative else None
+    line_hash = sources.line_hash(relative, region["startLine"]) if relative else None
     return location, line_hash
+
+
+def _region(finding: Finding, sources: _SourceFiles, relative: str | None) -> dict[str, int]:
+    """1-based, end column exclusive; never empty, never ending before it starts."""
+    start_line, start_column = max(finding.line, 1), max(finding.column, 1)
+    end_line = max(finding.end_line or start_line, start_line)
+    if finding.end_column is not None:
+        end_column = max(finding.end_column, 1)
+    else:
+        # SARIF's default end is the end of the line; we state it, as GitHub asks for it.
+        length = sources.line_length(relative, end_line) if relative else None
+        end_column = length + 1 if length is not None else start_column + 1
+        if end_line == start_line:
+            end_column = max(end_column, start_column + 1)
+    if end_line == start_line:
+        end_column = max(end_column, start_column)
+    return {"startLine": start_line, "startColumn": start_column,
+            "endLine": end_line, "endColumn": end_column}
 
 
 def _invocation(notices: list[str], *, root: Path) -> dict[str, object]:

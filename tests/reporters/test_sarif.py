@@ -9,6 +9,7 @@ The validators are shown to fail on the bad fixtures in shared/sarif/examples.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 from collections.abc import Callable
@@ -171,12 +172,18 @@ def test_case_list_is_complete(emitted: dict[str, str]) -> None:
 
 # --- the validators ----------------------------------------------------------------------
 
-def _schema_errors(document: object) -> list[str]:
+@functools.cache
+def _validator():
     from jsonschema.validators import validator_for
 
     schema = json.loads((SHARED_SARIF / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     cls = validator_for(schema)
-    validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def _schema_errors(document: object) -> list[str]:
+    validator = _validator()
     return sorted(f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
                   for e in validator.iter_errors(document))
 
@@ -393,3 +400,10 @@ def test_invalid_security_severity_is_refused(root: Path) -> None:
 def test_snapshot(emitted: dict[str, str], root: Path, snapshot: Callable) -> None:
     text = emitted["every-severity"].replace(root.resolve().as_uri(), "file:///ROOT")
     assert text == snapshot
+
+
+def test_missing_multitool_is_a_clear_failure(monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    monkeypatch.setattr(multitool, "BINARY", tmp_path / "Sarif.Multitool")
+    with pytest.raises(multitool.MultitoolMissing, match="run `npm ci` in .*tests/sarif"):
+        multitool.binary()
