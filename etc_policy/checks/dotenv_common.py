@@ -1,0 +1,70 @@
+"""Helpers shared by the dotenv lint kinds (dotenv_*.py); not a kind itself.
+
+Lint kinds read the raw text (`Source.text`) line by line as Node does (CRLF, CR and LF end a
+line) and the parsed entries for positions. Lines inside a multi-line quoted value belong to
+the value: layout checks (blank lines, trailing whitespace) leave them alone.
+"""
+
+from __future__ import annotations
+
+from etc_policy.checks._common import Frozen  # noqa: F401  (re-exported for the kinds)
+from etc_policy.checks.base import CheckContext
+from etc_policy.model import Entry, SourceKind
+from etc_policy.sources.dotenv import JS_WHITESPACE, split_lines
+
+DEFAULT_SOURCES = (SourceKind.DOTENV,)
+QUOTES = "'\"`"
+
+
+def lines(ctx: CheckContext) -> list[str]:
+    """The source's lines; a final newline does not start an extra line."""
+    if ctx.source is None or not ctx.source.text:
+        return []
+    found = split_lines(ctx.source.text)
+    return found[:-1] if found and found[-1] == "" else found
+
+
+def is_blank(line: str) -> bool:
+    return line.strip(JS_WHITESPACE) == ""
+
+
+def is_comment(line: str) -> bool:
+    return line.lstrip(JS_WHITESPACE).startswith("#")
+
+
+def entries(ctx: CheckContext) -> list[Entry]:
+    """Every definition of the selected keys in file order (duplicates included)."""
+    if ctx.source is None:
+        return []
+    selected = {entry.key for entry in ctx.entries}
+    return [entry for entry in ctx.source.entries if entry.key in selected]
+
+
+def value_lines(ctx: CheckContext) -> set[int]:
+    """Lines whose end lies inside a multi-line value (their trailing text is value text)."""
+    inside: set[int] = set()
+    for entry in ctx.source.entries if ctx.source is not None else ():
+        if entry.end_line > entry.value_line:
+            inside.update(range(entry.value_line, entry.end_line))
+    return inside
+
+
+def raw_value(ctx: CheckContext, entry: Entry) -> str:
+    """The value's source text on its first line, quotes included (for one-line values)."""
+    text = lines(ctx)
+    if entry.value_line < 1 or entry.value_line > len(text):
+        return ""
+    start = entry.value_column - (2 if entry.quote else 1)
+    end = entry.end_column - 1 if entry.end_line == entry.value_line else None
+    return text[entry.value_line - 1][start:end]
+
+
+def delimiter(ctx: CheckContext, entry: Entry) -> tuple[int, str] | None:
+    """(0-based index, text) of the span from the key's end to the value on the key's line."""
+    text = lines(ctx)
+    if entry.line > len(text):
+        return None
+    line = text[entry.line - 1]
+    start = entry.column - 1 + len(entry.key)
+    end = entry.value_column - (2 if entry.quote else 1) if entry.value_line == entry.line else len(line)
+    return start, line[start:end]

@@ -1,0 +1,104 @@
+"""parse_dotenv positions and diagnostics; load_dotenv errors, encoding, BOM and speed."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from etc_policy.errors import SourceError
+from etc_policy.sources.dotenv import load_dotenv, parse_dotenv
+
+SECRET = "FAKEsecretEXAMPLE123"
+
+
+def positions(text: str) -> list[tuple]:
+    entries, _ = parse_dotenv(text)
+    return [(e.key, e.line, e.column, e.value_line, e.value_column, e.end_line, e.end_column, e.quote)
+            for e in entries]
+
+
+def test_positions() -> None:
+    text = 'A=1\r\n  export B = "x y" # c\nC=\n"quoted"\nD=\'m\nl\'\nE=\n'
+    assert positions(text) == [
+        ("A", 1, 1, 1, 3, 1, 4, None),
+        ("B", 2, 10, 2, 15, 2, 19, '"'),
+        ("C", 3, 1, 4, 2, 4, 9, '"'),
+        ("D", 5, 1, 5, 4, 6, 3, "'"),
+        ("E", 7, 1, 7, 3, 7, 3, None),
+    ]
+
+
+def test_diagnostics_name_keys_never_values() -> None:
+    text = f'A={SECRET}\nA="{SECRET}\nmore"\nnot valid {SECRET}\n__proto__={SECRET}\n'
+    _, diagnostics = parse_dotenv(text)
+    assert [(d.code, d.line, d.column, d.key) for d in diagnostics] == [
+        ("dotenv.duplicate-key", 2, 1, "A"),
+        ("dotenv.multiline-quote", 2, 1, "A"),
+        ("dotenv.unparseable-line", 4, 1, None),
+        ("dotenv.unparseable-line", 5, 1, "__proto__"),
+    ]
+    assert "first at line 1" in diagnostics[0].message
+    assert all(SECRET not in d.message for d in diagnostics)
+
+
+def test_entry_repr_hides_value() -> None:
+    entries, _ = parse_dotenv(f"TOKEN={SECRET}\n")
+    assert entries[0].value == SECRET and SECRET not in repr(entries[0])
+
+
+def load(path: Path):
+    return load_dotenv(path, display_path=path.name, environment="production")
+
+
+def test_load_reads_text_and_environment(tmp_path: Path) -> None:
+    path = tmp_path / ".env.production"
+    path.write_bytes(b"\xef\xbb\xbfA=1\n")
+    source = load(path)
+    assert source.text == "A=1\n" and source.environment == "production"
+    assert [(e.key, e.line, e.column) for e in source.entries] == [("A", 1, 1)]
+
+
+def test_invalid_utf8_is_a_diagnostic_at_the_first_bad_byte(tmp_path: Path) -> None:
+    path = tmp_path / ".env"
+    path.write_bytes(b"A=ok\r\nB=caf\xe9\nC=\xff\n")
+    source = load(path)
+    assert source.get("B").value == "caf\ufffd"
+    assert [(d.code, d.line, d.column) for d in source.diagnostics] == [("dotenv.encoding", 2, 6)]
+
+
+@pytest.mark.parametrize(("setup", "message"), [
+    (lambda p: None, ".env: file not found"),
+    (lambda p: p.mkdir(), ".env: is a directory, not a .env file"),
+    (lambda p: p.write_bytes(b"A=1\nB=\x00\x01"), ".env:2: binary file (NUL byte), not a .env file"),
+])
+def test_unreadable_files_raise_one_line_errors(tmp_path: Path, setup, message: str) -> None:
+    path = tmp_path / ".env"
+    setup(path)
+    with pytest.raises(SourceError) as raised:
+        load(path)
+    assert str(raised.value) == message
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files regardless of permissions")
+def test_permission_denied(tmp_path: Path) -> None:
+    path = tmp_path / ".env"
+    path.write_text("A=1\n")
+    path.chmod(0)
+    with pytest.raises(SourceError, match="permission denied"):
+        load(path)
+
+
+@pytest.mark.parametrize("text", [
+    "KEY=" + "a" * 10_000_000 + "\n",
+    'KEY="' + "a" * 10_000_000,
+    "KEY='" + "a" * 10_000_000 + "'\n",
+    "x y " * 2_500_000,
+    "\n" * 1_000_000 + "A=1",
+])
+def test_huge_lines_parse_in_linear_time(text: str) -> None:
+    started = time.perf_counter()
+    parse_dotenv(text)
+    assert time.perf_counter() - started < 2.0
