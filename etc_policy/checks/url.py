@@ -2,7 +2,8 @@
 
 Checks, in order (one finding per value, for the first problem found):
   - it parses as scheme://host…; `schemes` restricts the scheme (case-insensitive);
-  - `https_only`: the scheme must be https (or wss);
+  - `https_only`: the scheme must be https (or wss); http to `*.railway.internal` passes,
+    because Railway's private network is an encrypted (WireGuard) mesh;
   - `forbid_localhost`: not localhost, *.localhost, 127.0.0.0/8, ::1, 0.0.0.0;
   - `forbid_private`: not a private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local
     (169.254/16, fe80::/10) or shared-address (100.64/10) IP, nor a `*.local` / `*.internal`
@@ -91,9 +92,9 @@ def url_problem(text: str, params: Params) -> str | None:
     scheme = parts.scheme.lower()
     if params.schemes is not None and scheme not in {s.lower() for s in params.schemes}:
         return f"must use the scheme {' or '.join(params.schemes)}, not {scheme}"
-    if params.https_only and scheme not in _SECURE:
-        return f"must use https, not {scheme}"
     host = (parts.hostname or "").rstrip(".").lower()
+    if params.https_only and scheme not in _SECURE and not host.endswith(".railway.internal"):
+        return f"must use https, not {scheme}"
     if params.forbid_localhost and is_localhost(host):
         return "points to localhost"
     if params.forbid_private and is_private(host):
