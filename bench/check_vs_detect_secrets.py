@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Whole-process time of `etc-policy check <project>` against `detect-secrets-hook` on the same
+files: what a developer waits for in a pre-commit hook.
+
+Both tools run N times each, interleaved (A B A B …) so that machine noise hits both alike;
+the script prints the median and spread of each and the ratio etc-policy / detect-secrets
+(the product's target: ≤ 0.4). It calls the real interpreter's scripts (beside
+sys.executable), never a pyenv shim, whose bash start-up would inflate both sides.
+
+    python bench/check_vs_detect_secrets.py [fixtures/railway-app-bad] [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def project_files(project: Path) -> list[str]:
+    """The files etc-policy discovers in the project: detect-secrets scans the same set."""
+    sys.path.insert(0, str(ROOT))
+    from etc_policy.discovery import discover
+
+    return [str(spec.path) for spec in discover(project)]
+
+
+def timed(command: list[str], *, cwd: Path) -> float:
+    start = time.perf_counter()
+    completed = subprocess.run(command, cwd=cwd, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if completed.returncode not in (0, 1):  # both exit 1 when they find something
+        raise SystemExit(f"{command[0]} failed ({completed.returncode}): "
+                         f"{completed.stderr.decode(errors='replace')[:300]}")
+    return elapsed
+
+
+def describe(name: str, samples: list[float]) -> str:
+    ordered = sorted(samples)
+    return (f"{name:<22} median {statistics.median(ordered) * 1000:7.1f} ms   "
+            f"min {ordered[0] * 1000:7.1f}   max {ordered[-1] * 1000:7.1f}   n={len(ordered)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("project", nargs="?", default=str(ROOT / "fixtures" / "railway-app-bad"))
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    project = Path(args.project).resolve()
+    files = project_files(project)
+    if not files:
+        raise SystemExit(f"no input files found in {project}")
+    ours = [str(BIN / "etc-policy"), "check", "--quiet", "."]
+    theirs = [str(BIN / "detect-secrets-hook"), *(os.path.relpath(f, project) for f in files)]
+    for command in (ours, theirs):
+        if not Path(command[0]).exists():
+            raise SystemExit(f"{command[0]} not found: pip install -e '.[test]'")
+        timed(command, cwd=project)  # warm the OS file cache and .pyc files
+    samples: dict[str, list[float]] = {"etc-policy check": [], "detect-secrets-hook": []}
+    for _ in range(args.runs):
+        samples["etc-policy check"].append(timed(ours, cwd=project))
+        samples["detect-secrets-hook"].append(timed(theirs, cwd=project))
+    print(f"project: {project} ({len(files)} files); python {sys.version.split()[0]}; "
+          f"{os.cpu_count()} CPUs")
+    for name, values in samples.items():
+        print(describe(name, values))
+    ratio = statistics.median(samples["etc-policy check"]) / statistics.median(
+        samples["detect-secrets-hook"])
+    verdict = "meets" if ratio <= 0.4 else "MISSES"
+    print(f"ratio etc-policy / detect-secrets-hook: {ratio:.2f} ({verdict} the 0.4 target)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
