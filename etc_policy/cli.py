@@ -43,17 +43,21 @@ Paths = Annotated[list[str] | None, typer.Argument(
     help="Files (as pre-commit passes them) or a project folder (discovered). Default: '.'.",
     show_default=False)]
 Packs = Annotated[list[str] | None, typer.Option(
-    "--pack", metavar="PACK", help="Policy pack: shipped name or YAML path (repeatable; replaces the config's).",
+    "--pack", metavar="PACK",
+    help="Policy pack: shipped name or YAML path (repeatable; replaces the config's).",
     show_default=False)]
 Config = Annotated[str | None, typer.Option(
-    "--config", metavar="FILE", help="Config file (default: .etc-policy.yaml or pyproject.toml in the project).",
+    "--config", metavar="FILE",
+    help="Config file (default: .etc-policy.yaml or pyproject.toml in the project).",
     show_default=False)]
 Environment = Annotated[str | None, typer.Option(
-    "--environment", "-e", metavar="NAME", help="Environment of sources whose name does not say it.",
+    "--environment", "-e", metavar="NAME",
+    help="Environment of every source (overrides file names and the config).",
     show_default=False)]
 Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
 Output = Annotated[str | None, typer.Option(
-    "--output", "-o", metavar="FILE", help="Write the report to FILE (atomically; only when the run succeeds).",
+    "--output", "-o", metavar="FILE",
+    help="Write the report to FILE (atomically; only when the run succeeds).",
     show_default=False)]
 
 
@@ -125,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         command = typer.main.get_command(app)
         result = command.main(args=argv, prog_name=PROG, standalone_mode=False)
+        if result == ExitCode.INTERRUPTED:  # typer turns Ctrl-C inside a command into 130
+            return _fail("interrupted", ExitCode.INTERRUPTED)
         return int(result) if isinstance(result, int) else ExitCode.OK
     except EtcPolicyError as exc:
         return _fail(exc.one_line(), exc.exit_code)

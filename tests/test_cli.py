@@ -247,3 +247,29 @@ def test_keyboard_interrupt_is_130(capsys: pytest.CaptureFixture[str],
     result = run_main(capsys, "check", str(BAD))
     assert result.code == 130
     assert "Traceback" not in result.all
+
+
+# --- the shipped packs on the example projects (what the README's first command runs) ---
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.mark.parametrize(("project", "code"), [("railway-app-bad", 1), ("railway-app-good", 0)])
+def test_shipped_packs_on_the_example_projects(capsys: pytest.CaptureFixture[str], project: str,
+                                               code: int) -> None:
+    result = run_main(capsys, "check", str(FIXTURES / project), "-f", "json")
+    assert (result.code, result.err) == (code, "")
+    document = valid_report(result.out)
+    assert (document["summary"]["failing"] > 0) is (code == 1)
+    valid_inspect(run_main(capsys, "inspect", str(FIXTURES / project), "-f", "json").out)
+
+
+def test_every_shipped_rule_is_listed_and_explained(capsys: pytest.CaptureFixture[str]) -> None:
+    listed = json.loads(run_main(capsys, "rules", "-f", "json").out)["rules"]
+    assert {rule["pack"] for rule in listed} == {"railway-production", "secrets-hygiene", "dotenv"}
+    for rule in listed:
+        result = run_main(capsys, "explain", rule["id"])
+        assert result.code == 0, rule["id"]
+        assert result.out.startswith(f"{rule['id']} {rule['name']}  {rule['severity']}")
+        for title in ("What", "Why", "Example", "Fix"):
+            assert f"\n{title}\n" in result.out

@@ -29,7 +29,8 @@ def symlink_loop(folder: Path) -> None:
 ERRORS = [
     ("missing file", lambda f: None, ("check", *PACK, ".env.production"), 2,
      ".env.production: no such file or directory"),
-    ("symlink loop", symlink_loop, ("check", *PACK, "loop.env"), 2, "loop.env:"),
+    ("symlink loop", symlink_loop, ("check", *PACK, "loop.env"), 2,
+     "loop.env: broken symlink or symlink loop"),
     ("config is a directory", lambda f: (f / "conf").mkdir(),
      ("check", *PACK, "--config", "conf", "."), 2, "conf: is a directory, not a config file"),
     ("binary file", write(".env", b"A=1\x00\x02\x03\n"), ("check", *PACK, ".env"), 2,

@@ -4,11 +4,12 @@ the threshold."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import IO
 
 from etc_policy.commands.common import OutputFormat, check_output_path, emit, load_project, \
     load_sources, project_root
 from etc_policy.errors import ExitCode
-from etc_policy.findings import FailOn
+from etc_policy.findings import FailOn, Report
 
 
 def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
@@ -29,7 +30,8 @@ def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
     return ExitCode.FINDINGS if failed else ExitCode.OK
 
 
-def _render(report, stream, output_format: OutputFormat, threshold: FailOn) -> None:  # noqa: ANN001
+def _render(report: Report, stream: IO[str], output_format: OutputFormat,
+            threshold: FailOn) -> None:
     if output_format is OutputFormat.JSON:
         from etc_policy.reporters.json import dumps, report_document
 

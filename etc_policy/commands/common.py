@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from io import StringIO
@@ -87,7 +87,9 @@ def source_specs(paths: Sequence[str], *, project: Project) -> list["SourceSpec"
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            raise UsageError("no such file or directory", path=raw)
+            problem = "broken symlink or symlink loop" if path.is_symlink() else \
+                "no such file or directory"
+            raise UsageError(problem, path=raw)
         if path.is_dir():
             found = [*discover(path), *_under(configured.values(), path)]
         else:
@@ -111,10 +113,10 @@ def _configured_specs(project: Project) -> dict[Path, "SourceSpec"]:
     return out
 
 
-def _under(specs: Sequence["SourceSpec"] | object, folder: Path) -> list["SourceSpec"]:
+def _under(specs: Iterable["SourceSpec"], folder: Path) -> list["SourceSpec"]:
     """Configured sources inside `folder` that exist (discovery may not know their names)."""
     top = folder.resolve()
-    return [spec for spec in specs  # type: ignore[union-attr]
+    return [spec for spec in specs
             if Path(spec.path).is_file() and Path(spec.path).resolve().is_relative_to(top)]
 
 

@@ -5,12 +5,13 @@ stderr, so a user who pipes the output somewhere knows what they did)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import IO
 
 from etc_policy.commands.common import OutputFormat, check_output_path, emit, load_project, \
     load_sources, project_root, warn
 from etc_policy.errors import ExitCode
-from etc_policy.model import Entry
+from etc_policy.model import Entry, Source
 
 
 def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
@@ -46,8 +47,8 @@ def hint_of(entry: Entry) -> str | None:
     return hint(text)
 
 
-def _render(sources, stream, output_format: OutputFormat, *, reason_of,  # noqa: ANN001
-            reveal: bool) -> None:
+def _render(sources: Sequence[Source], stream: IO[str], output_format: OutputFormat, *,
+            reason_of: Callable[[Entry], str | None], reveal: bool) -> None:
     if output_format is OutputFormat.JSON:
         from etc_policy.reporters.json import dumps, inspect_document
 

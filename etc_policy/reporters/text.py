@@ -23,8 +23,8 @@ STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE:
 
 def make_console(stream: IO[str], *, color: bool | None = None) -> Console:
     """A console on `stream`: colour only when it is a terminal (or `color` forces it)."""
-    return Console(file=stream, force_terminal=color, no_color=True if color is False else None, highlight=False,
-                   markup=False, emoji=False, soft_wrap=True)
+    return Console(file=stream, force_terminal=color, no_color=True if color is False else None,
+                   highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 
 def render_report(report: Report, console: Console, *, fail_on: FailOn) -> None:
