@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from etc_policy import __version__
-from etc_policy.commands.common import OutputFormat
+from etc_policy.commands.common import DataFormat, OutputFormat
 from etc_policy.errors import EtcPolicyError, ExitCode
 from etc_policy.findings import FailOn
 
@@ -54,7 +54,10 @@ Environment = Annotated[str | None, typer.Option(
     "--environment", "-e", metavar="NAME",
     help="Environment of every source (overrides file names and the config).",
     show_default=False)]
-Format = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+Format = Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")]
+ReportFormat = Annotated[OutputFormat, typer.Option(
+    "--format", "-f",
+    help="Output format; auto = github inside GitHub Actions, text elsewhere.")]
 Output = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="FILE",
     help="Write the report to FILE (atomically; only when the run succeeds).",
@@ -76,24 +79,54 @@ def _root(version: Annotated[bool, typer.Option(
 
 @app.command()
 def check(paths: Paths = None, pack: Packs = None, config: Config = None,
-          environment: Environment = None, output_format: Format = OutputFormat.TEXT,
+          environment: Environment = None, output_format: ReportFormat = OutputFormat.AUTO,
           output: Output = None,
           fail_on: Annotated[FailOn | None, typer.Option(
               "--fail-on", help="Lowest severity that fails the run (default: config, error).",
               show_default=False)] = None,
           quiet: Annotated[bool, typer.Option(
               "--quiet", "-q", help="Print nothing when the run passes (for hooks).")] = False,
+          baseline: Annotated[str | None, typer.Option(
+              "--baseline", metavar="FILE",
+              help="Accept the findings recorded in FILE (see `baseline`); only new ones fail.",
+              show_default=False)] = None,
+          sarif_category: Annotated[str, typer.Option(
+              "--sarif-category", metavar="NAME",
+              help="SARIF automationDetails category (one per analysis).")] = "etc-policy",
           ) -> int:
     """Evaluate the policy packs against the sources."""
     from etc_policy.commands import check as command
 
     return command.run(paths or ["."], packs=pack or (), config=config, environment=environment,
-                       output_format=output_format, output=output, fail_on=fail_on, quiet=quiet)
+                       output_format=output_format, output=output, fail_on=fail_on, quiet=quiet,
+                       baseline=baseline, sarif_category=sarif_category)
+
+
+@app.command()
+def baseline(paths: Paths = None, pack: Packs = None, config: Config = None,
+             environment: Environment = None,
+             output: Annotated[str, typer.Option(
+                 "--output", "-o", metavar="FILE",
+                 help="Baseline file to write.")] = ".etc-policy-baseline.json") -> int:
+    """Write today's findings to a baseline file so `check --baseline` fails only on new ones."""
+    from etc_policy.commands import baseline as command
+
+    return command.run(paths or ["."], packs=pack or (), config=config, environment=environment,
+                       output=output)
+
+
+@app.command()
+def validate(packs: Annotated[list[str], typer.Argument(
+        metavar="PACK", help="Pack YAML files (or shipped names) to validate.")]) -> int:
+    """Validate policy packs: file, line and field of the first problem (exit 2)."""
+    from etc_policy.commands import validate as command
+
+    return command.run(packs)
 
 
 @app.command()
 def inspect(paths: Paths = None, pack: Packs = None, config: Config = None,
-            environment: Environment = None, output_format: Format = OutputFormat.TEXT,
+            environment: Environment = None, output_format: Format = DataFormat.TEXT,
             output: Output = None,
             reveal: Annotated[bool, typer.Option(
                 "--reveal", help="Print raw values (secrets included); warns on stderr.")] = False,
@@ -107,7 +140,7 @@ def inspect(paths: Paths = None, pack: Packs = None, config: Config = None,
 
 @app.command()
 def rules(pack: Packs = None, config: Config = None,
-          output_format: Format = OutputFormat.TEXT) -> int:
+          output_format: Format = DataFormat.TEXT) -> int:
     """List the rule catalogue: id, severity, pack, name."""
     from etc_policy.commands import rules as command
 
@@ -117,7 +150,7 @@ def rules(pack: Packs = None, config: Config = None,
 @app.command()
 def explain(rule: Annotated[str, typer.Argument(metavar="RULE", help="Rule ID (RWY001) or name.")],
             pack: Packs = None, config: Config = None,
-            output_format: Format = OutputFormat.TEXT) -> int:
+            output_format: Format = DataFormat.TEXT) -> int:
     """Show a rule's documentation: what it checks, why, an example and the fix."""
     from etc_policy.commands import explain as command
 

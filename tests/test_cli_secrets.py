@@ -10,6 +10,9 @@ from cli_support import BAD, CANARY, CANARY_CORE, MINI_PACK, run_main, valid_ins
 OUTPUTS = [
     ("check", str(BAD)),
     ("check", str(BAD), "-f", "json"),
+    ("check", str(BAD), "-f", "sarif"),
+    ("check", str(BAD), "-f", "github"),
+    ("check", str(BAD), "-f", "markdown"),
     ("check", str(BAD), "--fail-on", "note", "-q"),
     ("inspect", str(BAD)),
     ("inspect", str(BAD), "-f", "json"),
@@ -26,13 +29,22 @@ def test_canary_never_appears(capsys: pytest.CaptureFixture[str], args: tuple[st
 
 
 @pytest.mark.parametrize("output_format", ["text", "json"])
-def test_canary_not_in_output_files(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+def test_canary_not_in_output_files_of_both_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                     output_format: str) -> None:
     target = tmp_path / "out"
     for command in ("check", "inspect"):
         run_main(capsys, command, str(BAD), "-f", output_format, "-o", str(target))
         assert target.stat().st_size > 0
         assert CANARY_CORE not in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("output_format", ["sarif", "github", "markdown"])
+def test_canary_not_in_report_files(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                    output_format: str) -> None:
+    target = tmp_path / "out"
+    assert run_main(capsys, "check", str(BAD), "-f", output_format, "-o", str(target)).code == 1
+    assert target.stat().st_size > 0
+    assert CANARY_CORE not in target.read_text(encoding="utf-8")
 
 
 BROKEN = {
@@ -48,7 +60,9 @@ BROKEN = {
 def test_canary_in_broken_files_stays_hidden(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                              name: str, command: str) -> None:
     (tmp_path / name).write_text(BROKEN[name], encoding="utf-8")
-    for output_format in ("text", "json"):
+    formats = ("text", "json", "sarif", "github", "markdown") if command == "check" else \
+        ("text", "json")
+    for output_format in formats:
         result = run_main(capsys, command, "--pack", str(MINI_PACK), "-f", output_format,
                           str(tmp_path))
         assert result.code in (0, 1), result

@@ -1,42 +1,74 @@
 """`etc-policy check`: evaluate the packs against the sources; exit 1 on findings at or above
-the threshold."""
+the threshold. `--baseline FILE` accepts the findings recorded there (read only)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import IO
 
-from etc_policy.commands.common import OutputFormat, check_output_path, emit, load_project, \
-    load_sources, project_root
+from etc_policy import __version__
+from etc_policy.commands.common import OutputFormat, Project, check_output_path, emit, \
+    load_project, load_sources, project_root
 from etc_policy.errors import ExitCode
 from etc_policy.findings import FailOn, Report
 
 
 def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
         environment: str | None, output_format: OutputFormat, output: str | None,
-        fail_on: FailOn | None, quiet: bool) -> int:
+        fail_on: FailOn | None, quiet: bool, baseline: str | None = None,
+        sarif_category: str = "etc-policy") -> int:
+    target = check_output_path(output)
+    project, report = evaluate_project(paths, packs=packs, config=config,
+                                       environment=environment, baseline=baseline)
+    threshold = fail_on or project.config.config.fail_on
+    failed = bool(report.failing(threshold))
+    if not (quiet and not failed and target is None):
+        fmt = output_format.resolved()
+        emit(lambda stream: _render(report, stream, fmt, threshold, project=project,
+                                    category=sarif_category), output=target)
+    return ExitCode.FINDINGS if failed else ExitCode.OK
+
+
+def evaluate_project(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
+                     environment: str | None,
+                     baseline: str | None = None) -> tuple[Project, Report]:
+    """Config + packs + sources → the report (with the baseline applied, if one is given)."""
     from etc_policy.engine import evaluate
     from etc_policy.secrets.classify import SecretClassifier
 
-    target = check_output_path(output)
+    accepted = None
+    if baseline is not None:  # read first: a bad baseline fails before any work
+        from etc_policy.baseline import load
+
+        accepted = load(Path(baseline))
     project = load_project(root=project_root(paths), config_file=config, packs=packs)
     workspace = load_sources(paths, project=project, environment=environment)
     classifier = SecretClassifier.from_packs(project.packs)
     report = evaluate(workspace, project.rules, classifier, ignore_paths=project.ignore_paths)
-    threshold = fail_on or project.config.config.fail_on
-    failed = bool(report.failing(threshold))
-    if not (quiet and not failed and target is None):
-        emit(lambda stream: _render(report, stream, output_format, threshold), output=target)
-    return ExitCode.FINDINGS if failed else ExitCode.OK
+    return project, (accepted.apply(report) if accepted is not None else report)
 
 
 def _render(report: Report, stream: IO[str], output_format: OutputFormat,
-            threshold: FailOn) -> None:
+            threshold: FailOn, *, project: Project, category: str) -> None:
     if output_format is OutputFormat.JSON:
         from etc_policy.reporters.json import dumps, report_document
 
         stream.write(dumps(report_document(report, fail_on=threshold)))
-        return
-    from etc_policy.reporters.text import make_console, render_report
+    elif output_format is OutputFormat.SARIF:
+        from etc_policy.reporters.sarif import render_sarif
 
-    render_report(report, make_console(stream), fail_on=threshold)
+        stream.write(render_sarif(report, project.rules, root=project.root, category=category,
+                                  tool_version=__version__))
+    elif output_format is OutputFormat.GITHUB:
+        from etc_policy.reporters.github import render_github
+
+        stream.write(render_github(report))
+    elif output_format is OutputFormat.MARKDOWN:
+        from etc_policy.reporters.markdown import render_markdown
+
+        stream.write(render_markdown(report))
+    else:
+        from etc_policy.reporters.text import make_console, render_report
+
+        render_report(report, make_console(stream), fail_on=threshold)

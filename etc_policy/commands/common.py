@@ -25,9 +25,26 @@ if TYPE_CHECKING:
     from etc_policy.policy import Pack, Rule
 
 
-class OutputFormat(StrEnum):
+class DataFormat(StrEnum):
+    """Formats of the listing commands (inspect, rules, explain)."""
     TEXT = "text"
     JSON = "json"
+
+
+class OutputFormat(StrEnum):
+    """Formats of finding reports (check)."""
+    AUTO = "auto"          # github inside GitHub Actions, text elsewhere
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    GITHUB = "github"      # workflow-command annotations
+    MARKDOWN = "markdown"  # PR comments
+
+    def resolved(self) -> "OutputFormat":
+        if self is not OutputFormat.AUTO:
+            return self
+        in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+        return OutputFormat.GITHUB if in_actions else OutputFormat.TEXT
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from etc_policy.commands.common import OutputFormat, emit, load_project
+from etc_policy.commands.common import DataFormat, emit, load_project
 from etc_policy.errors import ExitCode, UsageError
 
 
 def run(rule_ref: str, *, packs: Sequence[str], config: str | None,
-        output_format: OutputFormat) -> int:
+        output_format: DataFormat) -> int:
     from etc_policy.policy import flatten
 
     project = load_project(root=Path("."), config_file=config, packs=packs)
@@ -21,7 +21,7 @@ def run(rule_ref: str, *, packs: Sequence[str], config: str | None,
     if not matches:
         raise UsageError(f"unknown rule '{wanted}' (see `etc-policy rules`)")
     rule = matches[0]
-    if output_format is OutputFormat.JSON:
+    if output_format is DataFormat.JSON:
         from etc_policy.reporters.json import dumps, rule_object
 
         emit(lambda stream: stream.write(dumps(rule_object(rule, docs=True))), output=None)

@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import IO
 
-from etc_policy.commands.common import OutputFormat, check_output_path, emit, load_project, \
+from etc_policy.commands.common import DataFormat, check_output_path, emit, load_project, \
     load_sources, project_root, warn
 from etc_policy.errors import ExitCode
 from etc_policy.model import Entry, Source
 
 
 def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
-        environment: str | None, output_format: OutputFormat, output: str | None,
+        environment: str | None, output_format: DataFormat, output: str | None,
         reveal: bool) -> int:
     from etc_policy.secrets.classify import SecretClassifier
 
@@ -47,9 +47,9 @@ def hint_of(entry: Entry) -> str | None:
     return hint(text)
 
 
-def _render(sources: Sequence[Source], stream: IO[str], output_format: OutputFormat, *,
+def _render(sources: Sequence[Source], stream: IO[str], output_format: DataFormat, *,
             reason_of: Callable[[Entry], str | None], reveal: bool) -> None:
-    if output_format is OutputFormat.JSON:
+    if output_format is DataFormat.JSON:
         from etc_policy.reporters.json import dumps, inspect_document
 
         stream.write(dumps(inspect_document(sources, reason_of=reason_of, hint_of=hint_of,

@@ -132,12 +132,27 @@ def _cases(root: Path) -> dict[str, str]:
             Finding(rule_id="SRC001", rule_name="source-diagnostic",     # rule not passed
                     severity=Severity.WARNING, message="line 3 is not valid dotenv",
                     path=env, line=3, fingerprint="f" * 32)))),
+        "real-bad-project": _real_project_sarif(),
         "truncated": render(Report(findings=(
             _finding(rwy2, env, 1), _finding(sec1, env, 2), _finding(rwy1, env, 3),
             _finding(sec1, env, 4, suppressed=True, suppression="inline"),
             _finding(sec3, env, 5), _finding(sec1, env, 6), _finding(rwy1, env, 5),
         )), max_results=3),
     }
+
+
+def _real_project_sarif() -> str:
+    """The CLI's own SARIF for the bundled bad project: real rules, real findings."""
+    import subprocess
+    import sys
+
+    project = REPO / "fixtures" / "railway-app-bad"
+    completed = subprocess.run(
+        [sys.executable, "-m", "etc_policy", "check", str(project), "--format", "sarif",
+         "--sarif-category", "etc-policy/production"],
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False, timeout=120)
+    assert completed.returncode == 1, completed.stderr
+    return completed.stdout
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +178,7 @@ def logs(emitted: dict[str, str]) -> dict[str, dict]:
 
 
 CASES = ["empty", "empty-no-rules", "every-severity", "suppressed", "notices", "paths",
-         "truncated"]
+         "truncated", "real-bad-project"]
 
 
 def test_case_list_is_complete(emitted: dict[str, str]) -> None:
@@ -275,7 +290,8 @@ def test_shape_github_needs(logs: dict[str, dict], case: str, root: Path) -> Non
         tags = rule["properties"]["tags"]
         assert len(tags) == len(set(tags)) <= 20
     assert run["columnKind"] == "unicodeCodePoints"
-    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == root.resolve().as_uri() + "/"
+    expected_root = (REPO / "fixtures" / "railway-app-bad") if case == "real-bad-project" else root
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == expected_root.resolve().as_uri() + "/"
     assert run["invocations"][0]["executionSuccessful"] is True
 
 
@@ -386,7 +402,8 @@ def test_truncation_keeps_the_most_severe(logs: dict[str, dict]) -> None:
 
 
 def test_no_secret_and_no_hint_anywhere(emitted: dict[str, str]) -> None:
-    for text in emitted.values():
+    # (the real project's log carries the packs' docs, whose examples are other fake values)
+    for text in (text for case, text in emitted.items() if case != "real-bad-project"):
         assert FAKE_SECRET not in text and FAKE_SECRET[:12] not in text
         assert FAKE_HINT not in text and "FAKEpass" not in text
 
