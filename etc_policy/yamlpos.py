@@ -1,9 +1,15 @@
 """Safe YAML loading that remembers the line of every node, for error messages that point.
 
-PyYAML's SafeLoader is used to compose the node tree; we build plain Python values from it
-ourselves so that every mapping key / sequence item gets a path (`("rules", 3, "check")`)
-mapped to its 1-based line. Aliases are refused outright: packs have no use for them and
-alias expansion is how a "billion laughs" document makes a loader hang.
+PyYAML composes the node tree; we build plain Python values from it ourselves so that every
+mapping key / sequence item gets a path (`("rules", 3, "check")`) mapped to its 1-based line.
+Aliases are refused outright: packs have no use for them and alias expansion is how a
+"billion laughs" document makes a loader hang.
+
+Speed: the shipped packs are parsed on every `etc-policy check`, and libyaml's composer
+(`yaml.CSafeLoader`, when PyYAML has it) is ~15x faster than the pure-Python one. It cannot
+refuse aliases while composing, so there an alias shows up afterwards as a node reached
+twice. An alias or any YAML error on that fast path sends the text through the pure-Python
+loader, so the messages users see (and their lines) are the same with or without libyaml.
 """
 
 from __future__ import annotations
@@ -33,8 +39,54 @@ class _AliasRefused(Exception):
         self.line = line
 
 
+class _FastPathFailed(Exception):
+    """The libyaml path cannot give the answer (an alias, a YAML error): use the Python one."""
+
+
+_FAST_LOADER: type | None = getattr(yaml, "CSafeLoader", None)
+# libyaml composes recursively in C: a document nested deeper than the C stack allows
+# (`- - - …`, 50 000 levels) kills the process instead of raising. Every nesting level
+# starts with one of these indicators, so their count bounds the depth; 10 000 levels were
+# measured safe, and the shipped packs have under 1 000 such characters.
+_FAST_MAX_INDICATORS = 10_000
+
+
+def _shallow(text: str) -> bool:
+    return sum(text.count(char) for char in "[{-?:") <= _FAST_MAX_INDICATORS
+
+
 def load_yaml_with_lines(text: str, *, display_path: str) -> tuple[Any, dict[Path_, int]]:
     """Parse one YAML document; return (data, {path: line}). Errors → PolicyError at a line."""
+    try:
+        if _FAST_LOADER is not None and _shallow(text):
+            try:
+                return _fast(text, _FAST_LOADER, display_path=display_path)
+            except _FastPathFailed:
+                pass
+        return _slow(text, display_path=display_path)
+    except RecursionError:
+        raise PolicyError("YAML nested too deeply", path=display_path) from None
+
+
+def _fast(text: str, loader_class: type, *, display_path: str) -> tuple[Any, dict[Path_, int]]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        raise _FastPathFailed() from None
+    finally:
+        loader.dispose()
+    lines: dict[Path_, int] = {}
+    if node is None:
+        return None, lines
+    try:
+        data = _build(node, (), lines, loader=loader, display_path=display_path, seen=set())
+    except PolicyError:
+        raise _FastPathFailed() from None  # report it exactly as the Python loader would
+    return data, lines
+
+
+def _slow(text: str, *, display_path: str) -> tuple[Any, dict[Path_, int]]:
     loader = _NoAliasLoader(text)
     try:
         node = loader.get_single_node()
@@ -58,12 +110,18 @@ def load_yaml_with_lines(text: str, *, display_path: str) -> tuple[Any, dict[Pat
 
 
 def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], *, loader: yaml.SafeLoader,
-           display_path: str) -> Any:
+           display_path: str, seen: set[int] | None = None) -> Any:
+    if seen is not None:  # libyaml path: a node reached twice is an alias (or a cycle)
+        if id(node) in seen:
+            raise _FastPathFailed()
+        seen.add(id(node))
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        return _build_mapping(node, path, lines, loader=loader, display_path=display_path)
+        return _build_mapping(node, path, lines, loader=loader, display_path=display_path,
+                              seen=seen)
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), lines, loader=loader, display_path=display_path)
+        return [_build(item, (*path, i), lines, loader=loader, display_path=display_path,
+                       seen=seen)
                 for i, item in enumerate(node.value)]
     try:
         return loader.construct_object(node, deep=True)
@@ -74,13 +132,15 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], *, loader: yam
 
 
 def _build_mapping(node: yaml.MappingNode, path: Path_, lines: dict[Path_, int], *,
-                   loader: yaml.SafeLoader, display_path: str) -> dict[Any, Any]:
+                   loader: yaml.SafeLoader, display_path: str,
+                   seen: set[int] | None) -> dict[Any, Any]:
     result: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             raise PolicyError("YAML merge keys (<<) are not allowed in packs", path=display_path,
                               line=key_node.start_mark.line + 1)
-        key = _build(key_node, (*path, "<key>"), {}, loader=loader, display_path=display_path)
+        key = _build(key_node, (*path, "<key>"), {}, loader=loader, display_path=display_path,
+                     seen=seen)
         if not isinstance(key, (str, int, bool, float)) or key is None:
             raise PolicyError("mapping keys must be plain scalars", path=display_path,
                               line=key_node.start_mark.line + 1)
@@ -88,7 +148,8 @@ def _build_mapping(node: yaml.MappingNode, path: Path_, lines: dict[Path_, int],
             raise PolicyError(f"{_dotted((*path, key))}: key defined twice", path=display_path,
                               line=key_node.start_mark.line + 1)
         child = (*path, key)
-        result[key] = _build(value_node, child, lines, loader=loader, display_path=display_path)
+        result[key] = _build(value_node, child, lines, loader=loader, display_path=display_path,
+                             seen=seen)
         # Point at the key's line: that is where a reader looks for "this field".
         lines[child] = key_node.start_mark.line + 1
     return result
