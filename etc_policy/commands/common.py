@@ -97,24 +97,76 @@ def load_sources(paths: Sequence[str], *, project: Project,
 
 
 def source_specs(paths: Sequence[str], *, project: Project) -> list["SourceSpec"]:
+    """The inputs the paths name: a folder is discovered, a file is loaded as given.
+
+    pre-commit passes every staged file its `files:` regex matches, and two kinds of them are
+    not inputs. The project's config changes what every source is checked against, so it
+    stands for the whole project (`project.root` discovered). A YAML file is a policy pack (no
+    input format is YAML): it is validated (exit 2 naming file, line and field), and the whole
+    project is checked too, because the pack may be one of the packs it uses.
+    """
     from etc_policy.discovery import SourceSpec, discover
 
     configured = _configured_specs(project)
     specs: dict[Path, SourceSpec] = {}
+    whole_project = False
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
-            problem = "broken symlink or symlink loop" if path.is_symlink() else \
-                "no such file or directory"
-            raise UsageError(problem, path=raw)
-        if path.is_dir():
+        _require_exists(path, raw=raw)
+        role = _role(path, project=project)
+        if role is _Role.FOLDER:
             found = [*discover(path), *_under(configured.values(), path)]
-        else:
+        elif role is _Role.SOURCE:
             found = [SourceSpec(path)]
+        else:
+            whole_project = whole_project or role is _Role.PROJECT
+            found = []
         for spec in found:
-            resolved = Path(spec.path).resolve()
-            specs[resolved] = configured.get(resolved, spec)
-    return list(specs.values())
+            specs.setdefault(Path(spec.path).resolve(), spec)
+    if whole_project:
+        for spec in (*discover(project.root), *_under(configured.values(), project.root)):
+            specs.setdefault(Path(spec.path).resolve(), spec)
+    return [configured.get(resolved, spec) for resolved, spec in specs.items()]
+
+
+class _Role(StrEnum):
+    FOLDER = "folder"      # discovered
+    SOURCE = "source"      # loaded as given
+    PROJECT = "project"    # a config or a pack: validated, stands for the whole project
+    NONE = "none"          # not ours (a pyproject.toml without [tool.etc-policy])
+
+
+def _require_exists(path: Path, *, raw: str) -> None:
+    if not path.exists():
+        problem = "broken symlink or symlink loop" if path.is_symlink() else \
+            "no such file or directory"
+        raise UsageError(problem, path=raw)
+
+
+def _role(path: Path, *, project: Project) -> _Role:
+    from etc_policy.config import PYPROJECT, YAML_NAMES
+
+    if path.is_dir():
+        return _Role.FOLDER
+    loaded = project.config.path
+    if loaded is not None and path.resolve() == loaded.resolve():
+        return _Role.PROJECT       # already loaded (and validated) by load_project
+    if path.name in YAML_NAMES or (path.name == PYPROJECT and find_config(path.parent) == path):
+        load_config(path)          # a nested project's config: still worth validating
+        return _Role.PROJECT
+    if path.name == PYPROJECT:
+        return _Role.NONE          # Python packaging only, no [tool.etc-policy] table
+    if path.suffix.lower() in {".yaml", ".yml"}:
+        _validate_pack(path)       # no input format is YAML: it is a policy pack
+        return _Role.PROJECT
+    return _Role.SOURCE
+
+
+def _validate_pack(path: Path) -> None:
+    """Load the pack, what it extends and its overrides, as `etc-policy validate` does."""
+    from etc_policy.policy import load_pack, resolve_rules
+
+    resolve_rules((load_pack(str(path), base_dir=Path(".")),), {})
 
 
 def _configured_specs(project: Project) -> dict[Path, "SourceSpec"]:
