@@ -11,7 +11,6 @@ Every problem becomes one `PolicyError` naming the file, the line and the field,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from etc_policy.errors import ConfigError, PolicyError
 from etc_policy.findings import Severity
+from etc_policy.patterns import compile_pack_regex
 from etc_policy.model import SourceKind
 from etc_policy.yamlpos import Path_, dotted, line_of, load_yaml_with_lines
 
@@ -37,10 +37,7 @@ class _Frozen(BaseModel):
 
 
 def _compile(pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"invalid regular expression ({exc.msg} at position {exc.pos})") from None
+    compile_pack_regex(pattern)   # RE2: linear time; PatternError (a ValueError) names why
     return pattern
 
 
@@ -79,7 +76,8 @@ class Select(_Frozen):
             return True
         if self.pointer is not None and key == self.pointer:
             return True
-        return self.key_pattern is not None and re.fullmatch(self.key_pattern, key) is not None
+        return self.key_pattern is not None and \
+            compile_pack_regex(self.key_pattern).fullmatch(key) is not None
 
 
 class Docs(_Frozen):

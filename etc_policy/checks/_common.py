@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import math
-import re
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from etc_policy.checks.base import CheckContext
 from etc_policy.model import Entry, Source
+from etc_policy.patterns import PackRegex, compile_pack_regex
 from etc_policy.secrets.redact import hint  # noqa: F401  (re-exported for the kinds)
 
 # Committed example/template files: placeholders are expected there, real secrets are not.
@@ -76,12 +76,10 @@ def shannon_bits(value: str) -> float:
     return max(0.0, -sum(n / total * math.log2(n / total) for n in counts.values()))  # no -0.0
 
 
-def compile_pattern(pattern: str, *, ignore_case: bool = False) -> re.Pattern[str]:
-    """Compile a pack-supplied regex; a bad one becomes a pydantic validation error."""
-    try:
-        return re.compile(pattern, re.IGNORECASE if ignore_case else 0)
-    except re.error as exc:
-        raise ValueError(f"invalid regular expression: {exc}") from None
+def compile_pattern(pattern: str, *, ignore_case: bool = False) -> PackRegex:
+    """Compile a pack-supplied regex on RE2 (linear time); a bad one becomes a pydantic
+    validation error (PatternError is a ValueError) naming the field."""
+    return compile_pack_regex(pattern, ignore_case=ignore_case)
 
 
 def now(ctx: CheckContext) -> datetime:

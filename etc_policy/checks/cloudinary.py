@@ -21,7 +21,6 @@ FAIL: CLOUDINARY_CLOUD_NAME=demo-cloud  CLOUDINARY_API_KEY=123456789012345  (no 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
@@ -54,7 +53,7 @@ class Params(Frozen):
 
     def well_formed(self, part: int, value: str) -> bool:
         pattern = (self.cloud_name_pattern, self.api_key_pattern, self.api_secret_pattern)[part]
-        return re.fullmatch(pattern, value) is not None
+        return compile_pattern(pattern).fullmatch(value) is not None
 
 
 @dataclass(frozen=True, slots=True)

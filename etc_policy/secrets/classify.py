@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from etc_policy.model import Entry
+from etc_policy.patterns import PackRegex, compile_pack_regex
 from etc_policy.secrets.detectors import DETECTORS
 
 if TYPE_CHECKING:
@@ -50,15 +51,16 @@ class SecretReason:
 
 @dataclass(frozen=True, slots=True)
 class _KeyRule:
-    pattern: re.Pattern[str]
+    pattern: PackRegex
     pack: str
 
 
 class SecretClassifier:
     def __init__(self, *, keys: Sequence[tuple[str, str]] = (),
                  not_keys: Sequence[str] = (), detectors: Sequence[str] = ()) -> None:
-        self._keys = tuple(_KeyRule(re.compile(p), pack) for p, pack in keys)
-        self._not_keys = tuple(re.compile(p) for p in not_keys)
+        # Pack-supplied key patterns run on RE2 (linear time), like every pack regex.
+        self._keys = tuple(_KeyRule(compile_pack_regex(p), pack) for p, pack in keys)
+        self._not_keys = tuple(compile_pack_regex(p) for p in not_keys)
         self._detectors: tuple[tuple[str, Callable[[str], bool]], ...] = tuple(
             (name, DETECTORS[name]) for name in dict.fromkeys(detectors))
 
