@@ -39,7 +39,7 @@ def evaluate(workspace: Workspace, rules: Sequence[Rule], classifier: SecretClas
     is_secret = _Memo(classifier)
     suppressions = {s.path: _inline_suppressions(s) for s in sources if s.kind is SourceKind.DOTENV}
     findings: list[Finding] = []
-    notices: list[str] = []
+    notices: list[str] = _parse_notices(sources)
     for rule in rules:
         module = kinds.get(rule.kind)
         if module is None or rule.params is None:
@@ -56,6 +56,14 @@ def evaluate(workspace: Workspace, rules: Sequence[Rule], classifier: SecretClas
     findings.sort(key=Finding.sort_key)
     return Report(findings=tuple(findings), files=tuple(s.path for s in sources),
                   notices=tuple(notices))
+
+
+def _parse_notices(sources: Sequence[Source]) -> list[str]:
+    """A file that could not be parsed at all is also a tool notice (SARIF notification):
+    its values were not checked. Diagnostic messages carry places, never values."""
+    return [f"{s.path}:{d.line}:{d.column}: could not be parsed ({d.message}); "
+            "its values were not checked"
+            for s in sources for d in s.diagnostics if d.code.endswith(".syntax")]
 
 
 def _default_registry() -> Mapping[str, ModuleType]:

@@ -61,3 +61,13 @@ def test_validate_names_file_line_and_field(capsys, tmp_path: Path) -> None:
     assert result.code == 2
     assert f"{pack}:8" in result.err and "severity" in result.err
     assert len(result.err.strip().splitlines()) == 1
+
+
+def test_parse_problems_are_tool_notifications(capsys, tmp_path: Path) -> None:
+    (tmp_path / "railway.json").write_text('{\n  "deploy": {\n    "startCommand": "x",\n  }\n}\n')
+    result = run_main(capsys, "check", str(tmp_path), "-f", "sarif")
+    run = json.loads(result.out)["runs"][0]
+    notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
+    assert notes == ["railway.json:3:24: could not be parsed (invalid JSON: trailing comma); "
+                     "its values were not checked"]
+    assert any(r["ruleId"] for r in run["results"]), "and still a finding of its rule"
