@@ -114,7 +114,12 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
     _init_repo(probe, env)
     _write_config(probe, source, rev, hook=HOOK)
     started = time.monotonic()
-    built = _run(_pre_commit("install-hooks"), cwd=probe, env=env, timeout=600)
+    # Building the hook's virtualenv installs packages from the index: the one step allowed
+    # to reach the network, so it runs without the suite's offline guard (tests/conftest.py).
+    # The hook runs themselves keep the guard.
+    build_env = {k: v for k, v in env.items()
+                 if k not in ("PYTHONPATH", "ETC_POLICY_NETWORK_LOG")}
+    built = _run(_pre_commit("install-hooks"), cwd=probe, env=build_env, timeout=600)
     assert built.code == 0, built.out
     return HookRepo(source, rev, home, time.monotonic() - started)
 
