@@ -46,6 +46,7 @@ class SourceEntry(_Frozen):
 
 class EnvironmentConfig(_Frozen):
     sources: tuple[SourceEntry, ...] = ()
+    logs: tuple[str, ...] = ()               # log files `audit` scans (paths or globs)
 
     @field_validator("sources", mode="before")
     @classmethod
@@ -61,12 +62,17 @@ class RuleSetting(_Frozen):
     enabled: bool | None = None
 
 
+class RotationConfig(_Frozen):
+    ledger: str = Field(default=".etc-policy-ledger.json", min_length=1)  # relative to the config
+
+
 class ProjectConfig(_Frozen):
     packs: tuple[str, ...] | None = None     # None: every shipped pack
     environments: dict[str, EnvironmentConfig] = Field(default_factory=dict)
     rules: dict[RuleId, RuleSetting] = Field(default_factory=dict)
     ignore_paths: tuple[str, ...] = ()
     fail_on: FailOn = FailOn.ERROR
+    rotation: RotationConfig = RotationConfig()
 
 
 @dataclass(frozen=True, slots=True)
