@@ -36,7 +36,8 @@ Loc = tuple[str | int, ...]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a run without a config file never builds these validators (check startup)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class SourceEntry(_Frozen):
@@ -72,7 +73,7 @@ class ProjectConfig(_Frozen):
     rules: dict[RuleId, RuleSetting] = Field(default_factory=dict)
     ignore_paths: tuple[str, ...] = ()
     fail_on: FailOn = FailOn.ERROR
-    rotation: RotationConfig = RotationConfig()
+    rotation: RotationConfig = RotationConfig.model_construct()  # = RotationConfig(), unbuilt
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,7 @@ def find_config(root: Path) -> Path | None:
 def load_config(path: Path | None) -> LoadedConfig:
     """Load and validate a config file; `None` gives the defaults."""
     if path is None:
-        return LoadedConfig(ProjectConfig())
+        return LoadedConfig(ProjectConfig.model_construct())  # the defaults, nothing to validate
     text = _read_text(path)
     if path.suffix == ".toml":
         data, lines = _parse_toml(text, path)
