@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from etc_policy.errors import SourceError
+from etc_policy.sources.files import read_input_bytes, utf16_problem
 from etc_policy.model import Diagnostic, Entry, Source, SourceKind
 
 # JavaScript's WhiteSpace + LineTerminator set (what `\s` and String.prototype.trim use).
@@ -270,14 +271,8 @@ def load_dotenv(path: Path, *, display_path: str, environment: str | None) -> So
 
 
 def _read_bytes(path: Path, *, display_path: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError("file not found", path=display_path) from None
-    except IsADirectoryError:
-        raise SourceError("is a directory, not a .env file", path=display_path) from None
-    except PermissionError:
-        raise SourceError("permission denied", path=display_path) from None
-    except OSError as error:
-        raise SourceError(f"cannot read file ({error.strerror or type(error).__name__})",
-                          path=display_path) from None
+    data = read_input_bytes(path, display_path=display_path)
+    problem = utf16_problem(data)
+    if problem is not None:
+        raise SourceError(problem, path=display_path)
+    return data

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from etc_policy.errors import SourceError
+from etc_policy.sources.files import read_input_bytes, utf16_problem
 from etc_policy.model import Diagnostic, Entry, Source, SourceKind
 from etc_policy.sources import jsonpos, schema_valid
 
@@ -56,17 +57,10 @@ def read_text(path: Path, *, display_path: str) -> tuple[str, tuple[int, int] | 
     Raises SourceError when the file cannot be read at all (missing, a directory,
     unreadable, binary). Invalid UTF-8 is decoded with U+FFFD and reported by the caller.
     """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceError("file not found", path=display_path) from None
-    except IsADirectoryError:
-        raise SourceError("is a directory, not a file", path=display_path) from None
-    except PermissionError:
-        raise SourceError("permission denied", path=display_path) from None
-    except OSError as error:
-        raise SourceError(f"cannot read file ({error.strerror or type(error).__name__})",
-                          path=display_path) from None
+    data = read_input_bytes(path, display_path=display_path)
+    problem = utf16_problem(data)
+    if problem is not None:
+        raise SourceError(problem, path=display_path)
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise SourceError("binary file (contains NUL bytes)", path=display_path, line=line)

@@ -70,7 +70,7 @@ def test_invalid_utf8_is_a_diagnostic_at_the_first_bad_byte(tmp_path: Path) -> N
 
 @pytest.mark.parametrize(("setup", "message"), [
     (lambda p: None, ".env: file not found"),
-    (lambda p: p.mkdir(), ".env: is a directory, not a .env file"),
+    (lambda p: p.mkdir(), ".env: is a directory, not a file"),
     (lambda p: p.write_bytes(b"A=1\nB=\x00\x01"), ".env:2: binary file (NUL byte), not a .env file"),
 ])
 def test_unreadable_files_raise_one_line_errors(tmp_path: Path, setup, message: str) -> None:

@@ -223,6 +223,7 @@ def test_permission_denied_is_a_source_error(tmp_path: Path, monkeypatch: pytest
     def refuse(self: Path) -> bytes:
         raise PermissionError(13, "Permission denied")
 
+    (tmp_path / "x.json").write_text("{}")
     monkeypatch.setattr(Path, "read_bytes", refuse)
     with pytest.raises(SourceError, match="^railway.json: permission denied$"):
         load_railway_config(tmp_path / "x.json", display_path="railway.json")
