@@ -1,0 +1,203 @@
+"""The two engines behind a scan: Hyperscan (fast, stream mode) and RE2 (fallback).
+
+Both report the same things for data fed to them chunk by chunk:
+- literal needle matches as (needle index, end offset), every occurrence, each exactly once
+  even when it straddles two chunks;
+- for patterns, Hyperscan reports (pattern index, end offset) of candidate matches, which the
+  scan resolves with RE2 on the lines holding them; the RE2 engine reports nothing there
+  (`pattern_hits` None) and the scan runs every pattern on every line block instead.
+Pattern semantics are therefore always RE2's (leftmost, non-overlapping `finditer` per line),
+whatever the engine, and results compare equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from etc_policy.scan.model import CASELESS, DOTALL, Needle, PatternSpec
+
+
+class MatcherStream(Protocol):
+    def feed(self, buf: bytes, base: int, new_from: int
+             ) -> tuple[list[tuple[int, int]], list[tuple[int, int]] | None]:
+        """Scan `buf[new_from:]` (new data; `buf` starts at absolute offset `base` and keeps at
+        least the longest needle's length - 1 bytes before `new_from`)."""
+        ...
+
+
+class Matcher(Protocol):
+    name: str
+
+    def stream(self, origin: int) -> MatcherStream: ...
+
+
+def compile_pattern_re2(pattern: PatternSpec) -> object:
+    import re2
+
+    options = re2.Options()
+    options.encoding = re2.Options.Encoding.LATIN1   # bytes in, byte offsets out
+    options.case_sensitive = not pattern.flags & CASELESS
+    options.dot_nl = bool(pattern.flags & DOTALL)
+    options.max_mem = 64 << 20
+    # Multi-line: ^ and $ are line anchors, so one regex run over a block of lines finds what
+    # it finds line by line.
+    return re2.compile(b"(?m)" + pattern.regex, options)
+
+
+def hyperscan_available() -> bool:
+    try:
+        import hyperscan  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def make_matcher(needles: Sequence[Needle], patterns: Sequence[PatternSpec], *,
+                 engine: str = "auto") -> Matcher:
+    if engine == "hyperscan" or (engine == "auto" and hyperscan_available()):
+        return HyperscanMatcher(needles, patterns)
+    if engine not in ("auto", "re2"):
+        raise ValueError(f"unknown scan engine {engine!r}")
+    return Re2Matcher(needles)
+
+
+# --- Hyperscan -----------------------------------------------------------------------------
+
+def _hs_literal(data: bytes) -> bytes:
+    # Literals as regexes (so they share one database with the patterns): every byte that is
+    # not a letter or digit becomes \xNN.
+    return b"".join(bytes([c]) if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122)
+                    else b"\\x%02x" % c for c in data)
+
+
+class HyperscanMatcher:
+    name = "hyperscan"
+
+    def __init__(self, needles: Sequence[Needle], patterns: Sequence[PatternSpec]) -> None:
+        import hyperscan
+
+        self._count = len(needles)
+        expressions = [_hs_literal(n.value) for n in needles]
+        flags = [0] * len(needles)
+        for pattern in patterns:
+            expressions.append(pattern.regex)
+            flag = hyperscan.HS_FLAG_MULTILINE
+            if pattern.flags & CASELESS:
+                flag |= hyperscan.HS_FLAG_CASELESS
+            if pattern.flags & DOTALL:
+                flag |= hyperscan.HS_FLAG_DOTALL
+            flags.append(flag)
+        self._db = None
+        if expressions:
+            self._db = hyperscan.Database(mode=hyperscan.HS_MODE_STREAM)
+            self._db.compile(expressions=expressions, ids=list(range(len(expressions))),
+                             elements=len(expressions), flags=flags)
+
+    def stream(self, origin: int) -> MatcherStream:
+        return _HyperscanStream(self._db, self._count, origin)
+
+
+class _HyperscanStream:
+    def __init__(self, db: object, count: int, origin: int) -> None:
+        self._literal: list[tuple[int, int]] = []
+        self._pattern: list[tuple[int, int]] = []
+        self._origin = origin
+        # python-hyperscan keeps no reference to the handler: hold it here, or it is freed
+        # while the stream still calls it (a segfault).
+        self._handler = self._on_match
+        self._count = count
+        self._stream = db.stream(match_event_handler=self._handler) if db is not None else None
+        if self._stream is not None:
+            self._stream.__enter__()
+
+    def _on_match(self, ident: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+        if ident < self._count:
+            self._literal.append((ident, self._origin + end))
+        else:
+            self._pattern.append((ident - self._count, self._origin + end))
+
+    def feed(self, buf: bytes, base: int, new_from: int
+             ) -> tuple[list[tuple[int, int]], list[tuple[int, int]] | None]:
+        if self._stream is None:
+            return [], []
+        self._literal, self._pattern = [], []
+        self._stream.scan(memoryview(buf)[new_from:])
+        return self._literal, self._pattern
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.__exit__(None, None, None)
+            self._stream = None
+
+
+# --- RE2 fallback --------------------------------------------------------------------------
+
+class Re2Matcher:
+    """One RE2 alternation of all needles finds the next position where any needle starts;
+    the needles sharing that position's first bytes are then compared directly, so overlapping
+    occurrences of different needles are all found, as Hyperscan finds them."""
+
+    name = "re2"
+
+    def __init__(self, needles: Sequence[Needle]) -> None:
+        import re2
+
+        self._needles = [n.value for n in needles]
+        self._key = min((len(v) for v in self._needles), default=1)
+        self._longest = max((len(v) for v in self._needles), default=0)
+        self._by_prefix: dict[bytes, list[int]] = {}
+        for index, value in enumerate(self._needles):
+            self._by_prefix.setdefault(value[:self._key], []).append(index)
+        self._regex = None
+        if self._needles:
+            options = re2.Options()
+            options.encoding = re2.Options.Encoding.LATIN1
+            options.max_mem = 256 << 20
+            prefixes = sorted(self._by_prefix)
+            self._regex = re2.compile(b"|".join(re2.escape(p) for p in prefixes), options)
+
+    def stream(self, origin: int) -> MatcherStream:
+        return _Re2Stream(self)
+
+    def find(self, buf: bytes, base: int, new_from: int) -> list[tuple[int, int]]:
+        if self._regex is None:
+            return []
+        found: list[tuple[int, int]] = []
+        pos = max(0, new_from - self._longest + 1)
+        search = self._regex.search
+        while True:
+            match = search(buf, pos)
+            if match is None:
+                return found
+            start = match.start()
+            for index in self._by_prefix[buf[start:start + self._key]]:
+                value = self._needles[index]
+                end = start + len(value)
+                # Only matches ending in the new data: the others were reported before.
+                if new_from < end <= len(buf) and buf.startswith(value, start):
+                    found.append((index, base + end))
+            pos = start + 1
+
+
+class _Re2Stream:
+    def __init__(self, matcher: Re2Matcher) -> None:
+        self._matcher = matcher
+
+    def feed(self, buf: bytes, base: int, new_from: int
+             ) -> tuple[list[tuple[int, int]], list[tuple[int, int]] | None]:
+        return self._matcher.find(buf, base, new_from), None
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPatterns:
+    specs: tuple[PatternSpec, ...]
+    regexes: tuple[object, ...]
+
+    @classmethod
+    def of(cls, patterns: Sequence[PatternSpec]) -> CompiledPatterns:
+        return cls(tuple(patterns), tuple(compile_pattern_re2(p) for p in patterns))
