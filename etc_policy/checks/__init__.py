@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import import_module
 from types import ModuleType
 
-from etc_policy.checks import source_diagnostic
+from etc_policy.checks import rotation_age, source_diagnostic
 
 # Modules that each export `KINDS: dict[str, module]`, merged in this order.
 KIND_GROUPS = ("etc_policy.checks.kinds", "etc_policy.checks.dotenv_lint")
@@ -27,7 +27,8 @@ def _group(name: str) -> dict[str, ModuleType]:
 
 
 def _build() -> dict[str, ModuleType]:
-    registry: dict[str, ModuleType] = {source_diagnostic.KIND: source_diagnostic}
+    registry: dict[str, ModuleType] = {source_diagnostic.KIND: source_diagnostic,
+                                       rotation_age.KIND: rotation_age}
     for group in KIND_GROUPS:
         for kind, module in _group(group).items():
             if kind in registry and registry[kind] is not module:

@@ -1,0 +1,94 @@
+"""rotation_age: secrets are rotated at least every `max_age_days` (the runbook: 90).
+
+The age of a secret comes from the rotation ledger (`.etc-policy-ledger.json` in the
+project root, or `rotation.ledger` in the config; see `etc-policy rotation`): the day it
+was last rotated, else the day the ledger first saw it. A JWT-shaped value with an `iat`
+claim is aged from `iat`, and its `exp` is its due date when that comes first. Secrets
+the ledger does not know and that carry no `iat` have no known age and give no finding
+(`etc-policy rotation status` lists them). Values are compared with the ledger through
+scrypt fingerprints under the ledger's salt, never stored or shown.
+
+`report: overdue` (the default) reports secrets past their due date; `report: reminder`
+reports secrets due within `warn_days`, and values that changed since the ledger's record
+without the rotation being recorded (`check --update-ledger` or `rotation record` does).
+A ledger that cannot be read is reported once, by the overdue rule.
+
+Params:
+  max_age_days: the longest a value may live (default 90)
+  warn_days: the reminder window before the due date (default 14)
+  report: overdue | reminder
+  ledger: ledger path relative to the project root (default: the config's, else
+          .etc-policy-ledger.json)
+
+FAIL: ledger says production/OPENAI_API_KEY last rotated 2026-06-01, checked 2026-11-01
+PASS: the same key rotated 2026-10-01
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, Literal
+
+from pydantic import Field
+
+from etc_policy.checks._common import Frozen, now
+from etc_policy.checks.base import CheckContext, Hit
+from etc_policy.rotation.status import SecretStatus, State
+
+KIND = "rotation_age"
+SCOPE = "workspace"
+
+
+class Params(Frozen):
+    max_age_days: int = Field(default=90, ge=1)
+    warn_days: int = Field(default=14, ge=0)
+    report: Literal["overdue", "reminder"] = "overdue"
+    ledger: str | None = Field(default=None, min_length=1)
+
+
+def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
+    from etc_policy.rotation.fingerprints import Fingerprinter
+    from etc_policy.rotation.ledger import LedgerError, load
+    from etc_policy.rotation.project import ledger_path_for_root
+    from etc_policy.rotation.status import RotationPolicy, current_secrets, statuses
+
+    root = ctx.workspace.root
+    try:
+        path = root / params.ledger if params.ledger else ledger_path_for_root(root)
+        ledger = load(path)
+    except LedgerError as exc:
+        if params.report == "overdue":
+            yield Hit(message=f"rotation ledger not read: {exc.one_line()}")
+        return
+    current = current_secrets(ctx.workspace, ctx.is_secret)
+    if ledger is None:   # no ledger: only JWTs carry their age (and no scrypt cost at all)
+        current = {ident: c for ident, c in current.items() if "eyJ" in (c.entry.text or "")}
+    fingerprint = Fingerprinter(ledger.kdf) if ledger is not None else None
+    policy = RotationPolicy(max_age_days=params.max_age_days, warn_days=params.warn_days)
+    for status in statuses(ledger=ledger, current=current, fingerprint=fingerprint,
+                           policy=policy, as_of=now(ctx).date()):
+        where = current.get((status.environment, status.key))
+        if where is None:
+            continue  # in the ledger only: `rotation status` and `audit` list it
+        message = _message(status, params)
+        if message:
+            yield Hit(message=message, entry=where.entry, source=where.source)
+
+
+def _message(status: SecretStatus, params: Params) -> str | None:
+    basis = {"rotated": f"last rotated {status.since}",
+             "first-seen": f"first seen {status.since}, never rotated",
+             "jwt-iat": f"JWT issued {status.since}"}.get(status.basis, "age unknown")
+    if params.report == "overdue":
+        if status.state is State.OVERDUE:
+            return (f"{status.key} ({status.environment}) is {status.age_days} days old "
+                    f"({basis}); rotation was due on {status.due} "
+                    f"(every {params.max_age_days} days)")
+        return None
+    if status.state is State.DUE_SOON:
+        return (f"{status.key} ({status.environment}) is due for rotation on {status.due}, "
+                f"in {status.days_left} days ({basis})")
+    if status.changed:
+        return (f"{status.key} ({status.environment}) changed since the rotation ledger's "
+                "record; record the rotation (`etc-policy rotation record` or "
+                "`check --update-ledger`)")
+    return None

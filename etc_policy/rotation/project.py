@@ -1,0 +1,41 @@
+"""Where a project keeps its ledger, and which rotation policy its packs set."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from etc_policy.rotation.ledger import DEFAULT_NAME
+from etc_policy.rotation.status import RotationPolicy
+
+if TYPE_CHECKING:
+    from etc_policy.config import LoadedConfig
+    from etc_policy.policy import Rule
+
+KIND = "rotation_age"
+
+
+def ledger_path(*, root: Path, config: LoadedConfig | None) -> Path:
+    """`rotation.ledger` of the config (relative to the config file), else
+    `.etc-policy-ledger.json` in the project root."""
+    if config is not None and config.path is not None:
+        return config.path.parent / config.config.rotation.ledger
+    return root / DEFAULT_NAME
+
+
+def ledger_path_for_root(root: Path) -> Path:
+    """The ledger of the project at `root`, reading its config if it has one (check kinds
+    only know the workspace root)."""
+    from etc_policy.config import find_config, load_config
+
+    return ledger_path(root=root, config=load_config(find_config(root)))
+
+
+def policy_of(rules: Sequence[Rule]) -> RotationPolicy:
+    """max_age_days / warn_days of the first rotation_age rule (90 / 14 when none)."""
+    for rule in rules:
+        if rule.kind == KIND and rule.params is not None:
+            params = rule.params
+            return RotationPolicy(max_age_days=params.max_age_days, warn_days=params.warn_days)
+    return RotationPolicy()
