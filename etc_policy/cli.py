@@ -157,6 +157,49 @@ def explain(rule: Annotated[str, typer.Argument(metavar="RULE", help="Rule ID (R
     return command.run(rule, packs=pack or (), config=config, output_format=output_format)
 
 
+@app.command()
+def scan(paths: Annotated[list[str] | None, typer.Argument(
+             metavar="PATH|-",
+             help="Log files, folders, .gz files, or - for stdin (`railway logs --json | "
+                  "etc-policy scan -`). Default: the config's environments.<name>.logs.",
+             show_default=False)] = None,
+         env_file: Annotated[list[str] | None, typer.Option(
+             "--env-file", metavar="FILE",
+             help="A .env file whose secret values are looked for (repeatable).",
+             show_default=False)] = None,
+         railway_vars: Annotated[list[str] | None, typer.Option(
+             "--railway-vars", metavar="FILE",
+             help="A Railway variables export whose secret values are looked for (repeatable).",
+             show_default=False)] = None,
+         pack: Packs = None, config: Config = None, environment: Environment = None,
+         output_format: ReportFormat = OutputFormat.AUTO, output: Output = None,
+         fail_on: Annotated[FailOn | None, typer.Option(
+             "--fail-on", help="Lowest severity that fails the run (default: config, error).",
+             show_default=False)] = None,
+         jobs: Annotated[int, typer.Option(
+             "--jobs", "-j", metavar="N", help="Scan files in N processes.")] = 1,
+         ignore: Annotated[list[str] | None, typer.Option(
+             "--ignore", metavar="GLOB", help="Skip files matching GLOB in folders (repeatable).",
+             show_default=False)] = None,
+         detect_secrets: Annotated[bool, typer.Option(
+             "--detect-secrets/--no-detect-secrets",
+             help="Also run detect-secrets' detectors (LOG003).")] = True,
+         quiet: Annotated[bool, typer.Option(
+             "--quiet", "-q", help="Print nothing when the run passes; no progress bar.")] = False,
+         sarif_category: Annotated[str, typer.Option(
+             "--sarif-category", metavar="NAME",
+             help="SARIF automationDetails category (one per analysis).")] = "etc-policy/scan",
+         ) -> int:
+    """Look for leaked secrets in logs and files: known values, provider keys, live JWTs."""
+    from etc_policy.commands import scan as command
+
+    return command.run(paths or [], env_files=env_file or (), railway_vars=railway_vars or (),
+                       packs=pack or (), config=config, environment=environment,
+                       output_format=output_format, output=output, fail_on=fail_on, jobs=jobs,
+                       ignore=ignore or (), quiet=quiet, detect_secrets=detect_secrets,
+                       sarif_category=sarif_category)
+
+
 def main(argv: list[str] | None = None) -> int:
     """The console script. Every exception ends here, as one line and an exit code."""
     try:

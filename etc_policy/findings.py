@@ -55,6 +55,7 @@ class Finding:
     fingerprint: str = ""
     suppressed: bool = False
     suppression: str | None = None   # "inline" or "baseline"
+    encoding: str | None = None      # scan: how the leaked value appeared (raw, base64, json…)
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule_id, self.key or "")

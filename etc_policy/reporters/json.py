@@ -36,7 +36,7 @@ def report_document(report: Report, *, fail_on: FailOn) -> dict[str, object]:
 
 
 def finding_object(finding: Finding) -> dict[str, object]:
-    return {
+    item: dict[str, object] = {
         "rule_id": finding.rule_id,
         "rule_name": finding.rule_name,
         "severity": finding.severity.value,
@@ -54,6 +54,9 @@ def finding_object(finding: Finding) -> dict[str, object]:
         "suppression": finding.suppression,
         "hint": finding.hint,
     }
+    if finding.encoding is not None:  # scan findings only: how the value appeared in the log
+        item["encoding"] = finding.encoding
+    return item
 
 
 def inspect_document(sources: Sequence[Source], *, reason_of: ReasonOf, hint_of: HintOf,

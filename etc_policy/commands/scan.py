@@ -1,0 +1,186 @@
+"""`etc-policy scan [PATH|-]…`: leaked secrets in logs and files.
+
+What is looked for:
+- the values of the secrets of the env sources (`--env-file`, `--railway-vars`, else the
+  config's `environments:` sources), in every encoding (scan/needles.py) → LOG001;
+- provider key formats (LOG002) and detect-secrets' detectors (LOG003, `--no-detect-secrets`
+  to skip them), scan/patterns.py;
+- JWTs that verify against a JWT signing secret of those sources → LOG004 / LOG005.
+What is read: the PATHs (files, folders, .gz, `-` for stdin), else the config's
+`environments.<name>.logs`. The rules are the packs' `no_secret_in_logs` rules (shipped in
+secrets-hygiene; that pack's are used when the selected packs define none), so severities,
+`enabled: false` and the reporters work as for `check`. Exit codes are `check`'s.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from etc_policy import __version__
+from etc_policy.commands.common import OutputFormat, Project, check_output_path, emit, \
+    load_project
+from etc_policy.errors import ExitCode, UsageError
+from etc_policy.findings import FailOn, Finding, Report
+from etc_policy.scan.findings import LOG_KIND, LOG_RULE_IDS
+
+if TYPE_CHECKING:
+    from etc_policy.model import Workspace
+    from etc_policy.policy import Rule
+    from etc_policy.secrets.classify import SecretClassifier
+
+LOG_PACK = "secrets-hygiene"
+NO_ENV_NOTICE = ("no env sources (--env-file, --railway-vars or the config's environments): "
+                 "only provider formats and detect-secrets' detectors were looked for")
+Progress = Callable[[str, int, "int | None"], None]
+
+
+def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Sequence[str] = (),
+        packs: Sequence[str] = (), config: str | None = None, environment: str | None = None,
+        output_format: OutputFormat = OutputFormat.AUTO, output: str | None = None,
+        fail_on: FailOn | None = None, jobs: int = 1, ignore: Sequence[str] = (),
+        quiet: bool = False, detect_secrets: bool = True,
+        sarif_category: str = "etc-policy/scan") -> int:
+    from etc_policy.reporters import progress as bar
+    from etc_policy.secrets.classify import SecretClassifier
+
+    target = check_output_path(output)
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    project = load_project(root=Path("."), config_file=config, packs=packs)
+    inputs = list(paths) or configured_logs(project)
+    if not inputs:
+        raise UsageError("nothing to scan: give files, folders or - (stdin), or set "
+                         "environments.<name>.logs in the config")
+    workspace = env_workspace(project, env_files=env_files, railway_vars=railway_vars,
+                              environment=environment)
+    rules = log_rules(project)
+    classifier = SecretClassifier.from_packs(project.packs)
+    scan = dict(workspace=workspace, rules=rules, classifier=classifier,
+                key_patterns=jwt_key_patterns(project), jobs=jobs,
+                ignore=(*project.ignore_paths, *ignore), detect_secrets=detect_secrets)
+    if bar.wanted(quiet=quiet):
+        with bar.scan_progress() as progress:
+            report = scan_report(inputs, progress=progress, **scan)  # type: ignore[arg-type]
+    else:
+        report = scan_report(inputs, **scan)  # type: ignore[arg-type]
+    threshold = fail_on or project.config.config.fail_on
+    failed = bool(report.failing(threshold))
+    if not (quiet and not failed and target is None):
+        fmt = output_format.resolved()
+        emit(lambda stream: render(report, stream, fmt, threshold, rules=tuple(rules.values()),
+                                   root=project.root, category=sarif_category), output=target)
+    return ExitCode.FINDINGS if failed else ExitCode.OK
+
+
+def scan_report(inputs: Sequence[str], *, workspace: Workspace, rules: Mapping[str, Rule],
+                classifier: SecretClassifier, key_patterns: Sequence[str] = (), jobs: int = 1,
+                ignore: Sequence[str] = (), progress: Progress | None = None,
+                detect_secrets: bool = True, now: datetime | None = None) -> Report:
+    """Scan the inputs for the workspace's secrets and the patterns; findings of `rules` only."""
+    from etc_policy.scan import scan_paths
+    from etc_policy.scan.findings import findings_from_matches
+    from etc_policy.scan.jwt_live import JwtVerifier, key_selector, signing_keys
+    from etc_policy.scan.needles import needles_for
+    from etc_policy.scan.patterns import scan_patterns
+
+    needles = needles_for(workspace, classifier) if "LOG001" in rules else []
+    keys = signing_keys(workspace, is_key=key_selector(key_patterns))
+    verifier = JwtVerifier(keys, now=now)
+    patterns = scan_patterns(detect_secrets=detect_secrets and "LOG003" in rules,
+                             jwt=verifier.has_keys and bool({"LOG004", "LOG005"} & set(rules)))
+    if "LOG002" not in rules:
+        patterns = tuple(p for p in patterns if p.rule_id != "LOG002")
+    files: dict[str, None] = {}
+
+    def seen(path: str, done: int, total: int | None) -> None:
+        files.setdefault(path)
+        if progress is not None:
+            progress(path, done, total)
+
+    matches = scan_paths(list(inputs), needles=needles, patterns=patterns, jobs=jobs,
+                         ignore=tuple(ignore), progress=seen)
+    found = list(findings_from_matches(matches, rules=rules, verifier=verifier))
+    for finding in found:
+        files.setdefault(finding.path)
+    notices = () if workspace.sources else (NO_ENV_NOTICE,)
+    return Report(findings=tuple(sorted(found, key=Finding.sort_key)), files=tuple(files),
+                  notices=notices)
+
+
+# --- what the scan uses -------------------------------------------------------------------------
+
+def log_rules(project: Project) -> dict[str, Rule]:
+    """The enabled log rules by id. Packs that define none (e.g. `--pack railway-production`)
+    get the shipped ones: a scan without its rules could only report nothing."""
+    from etc_policy.policy import flatten, load_pack, resolve_rules
+
+    defined = any(rule.kind == LOG_KIND for pack in flatten(project.packs) for rule in pack.rules)
+    rules = project.rules if defined else resolve_rules(
+        (load_pack(LOG_PACK, base_dir=Path(".")),), {})
+    return {rule.id: rule for rule in rules if rule.kind == LOG_KIND and rule.id in LOG_RULE_IDS}
+
+
+def jwt_key_patterns(project: Project) -> tuple[str, ...]:
+    """The key patterns of the packs' jwt_secret rules (railway-production's RWY004)."""
+    return tuple(rule.select.key_pattern for rule in project.rules
+                 if rule.kind == "jwt_secret" and rule.select.key_pattern)
+
+
+def env_workspace(project: Project, *, env_files: Sequence[str], railway_vars: Sequence[str],
+                  environment: str | None) -> Workspace:
+    """The sources whose secrets are looked for: the flags' files, else the config's."""
+    from etc_policy.discovery import SourceSpec, load_workspace
+    from etc_policy.model import SourceKind
+
+    specs = [SourceSpec(Path(f), kind=SourceKind.DOTENV) for f in env_files]
+    specs += [SourceSpec(Path(f)) for f in railway_vars]   # JSON, --kv or environment config
+    if not specs:
+        base = project.config.base_dir or project.root
+        specs = [SourceSpec(base / source.path, kind=source.kind, environment=name)
+                 for name, env in project.config.config.environments.items()
+                 for source in env.sources]
+    return load_workspace(specs, root=project.root, environment=environment,
+                          ignore_paths=project.ignore_paths)
+
+
+def configured_logs(project: Project) -> list[str]:
+    """`environments.<name>.logs` (paths or globs, relative to the config file)."""
+    base = project.config.base_dir or project.root
+    out: list[str] = []
+    for env in project.config.config.environments.values():
+        for pattern in env.logs:
+            full = str(base / pattern)
+            out.extend(sorted(glob.glob(full, recursive=True)) if glob.has_magic(pattern)
+                       else [full])
+    return list(dict.fromkeys(out))
+
+
+# --- output -------------------------------------------------------------------------------------
+
+def render(report: Report, stream: IO[str], output_format: OutputFormat, threshold: FailOn, *,
+           rules: Sequence[Rule], root: Path, category: str) -> None:
+    if output_format is OutputFormat.JSON:
+        from etc_policy.reporters.json import dumps, report_document
+
+        stream.write(dumps(report_document(report, fail_on=threshold)))
+    elif output_format is OutputFormat.SARIF:
+        from etc_policy.reporters.sarif import render_sarif
+
+        stream.write(render_sarif(report, rules, root=root, category=category,
+                                  tool_version=__version__))
+    elif output_format is OutputFormat.GITHUB:
+        from etc_policy.reporters.github import render_github
+
+        stream.write(render_github(report))
+    elif output_format is OutputFormat.MARKDOWN:
+        from etc_policy.reporters.markdown import render_markdown
+
+        stream.write(render_markdown(report))
+    else:
+        from etc_policy.reporters.text import make_console, render_report
+
+        render_report(report, make_console(stream), fail_on=threshold)
