@@ -6,8 +6,9 @@ command, reporters):
 - `Needle`: one byte string to find literally, every occurrence. It is one encoding of one
   secret value (`encoding` is e.g. "raw", "base64", "base64url-unpadded", "base64@1" (value at
   offset 1 mod 3 inside a larger blob), "url-quote", "url-quote-plus", "json", "json-slash",
-  "url-password"). `variable` names the env variable whose value it came from; when several
-  variables yield the same bytes the needle is kept once and the others are in `also`.
+  "url-password" (the password of a URL value) and its own forms, "url-password/base64"…).
+  `variable` names the env variable whose value it came from; when several variables yield
+  the same bytes the needle is kept once and the others are in `also`.
   `value` holds secret bytes: repr=False, never print it.
 - `PatternSpec`: one regex (bytes) for provider key formats. It must compile with Hyperscan and
   with RE2 (google-re2) alike, must not match a newline (the engine resolves pattern matches

@@ -41,6 +41,7 @@ _RANK = {name: rank for rank, name in enumerate(ENCODINGS)}
 
 _NON_SECRET = re.compile(
     r"^(?:true|false|yes|no|on|off|null|none|nil|undefined|enabled|disabled"
+    r"|development|production|staging|test|debug|info|warn|error"
     r"|-?[0-9]+(?:\.[0-9]+)?)$", re.IGNORECASE)
 _URL_USERINFO = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s:/@]*:([^\s/@]+)@[^\s/@]")
 _FAKE_PASSWORD = re.compile(r"^(?:\*+|x+|<.*>|\[.*\]|\$\{.*\}|\$[A-Z_]+|%s|password|pass)$",
@@ -75,7 +76,7 @@ def needles_for(workspace: Workspace, classifier: Callable[[Entry], bool]) -> li
 
 def _dedupe(candidates: list[_Candidate]) -> list[Needle]:
     # sorted() is stable: within one encoding rank, workspace order decides.
-    ranked = sorted(candidates, key=lambda c: _RANK[c.encoding])
+    ranked = sorted(candidates, key=lambda c: encoding_rank(c.encoding))
     first: dict[bytes, _Candidate] = {}
     others: dict[bytes, dict[str, None]] = {}
     for candidate in ranked:
@@ -85,6 +86,12 @@ def _dedupe(candidates: list[_Candidate]) -> list[Needle]:
     return [Needle(id=index, variable=c.variable, environment=c.environment, encoding=c.encoding,
                    value=data, also=tuple(others.get(data, ())), source=c.source)
             for index, (data, c) in enumerate(first.items())]
+
+
+def encoding_rank(encoding: str) -> int:
+    """Own forms first; a URL password's forms (`url-password/json`) after all of them."""
+    base, _, sub = encoding.partition("/")
+    return _RANK[sub] + len(ENCODINGS) if sub else _RANK[base]
 
 
 def is_needle_value(value: str) -> bool:
@@ -153,6 +160,8 @@ def _url_passwords(value: str) -> Iterator[tuple[str, bytes]]:
         for form in dict.fromkeys((password, unquote(password))):
             if is_needle_value(form):
                 yield "url-password", form.encode()
+                for encoding, data in (*_text_forms(form), *base64_forms(form.encode())):
+                    yield f"url-password/{encoding}", data
 
 
 def _pem_lines(value: str) -> Iterator[tuple[str, bytes]]:
