@@ -200,6 +200,84 @@ def scan(paths: Annotated[list[str] | None, typer.Argument(
                        sarif_category=sarif_category)
 
 
+# --- rotation: the ledger and its reminders ------------------------------------------------
+
+rotation_app = typer.Typer(help="Secret rotation: ledger, status, reminders (table, Markdown, "
+                                "JSON, iCalendar).", no_args_is_help=True,
+                           rich_markup_mode=None, add_completion=False)
+app.add_typer(rotation_app, name="rotation")
+AsOf = Annotated[str | None, typer.Option(
+    "--as-of", metavar="DATE", help="Evaluate on this day (YYYY-MM-DD) instead of today.",
+    show_default=False)]
+Environments = Annotated[list[str] | None, typer.Option(
+    "--environment", "-e", metavar="NAME", help="Only this environment (repeatable).",
+    show_default=False)]
+
+
+@rotation_app.command("status")
+def rotation_status(paths: Paths = None, pack: Packs = None, config: Config = None,
+                    environment: Environments = None, as_of: AsOf = None,
+                    output_format: Annotated[str, typer.Option(
+                        "--format", "-f", help="table or json.")] = "table",
+                    output: Output = None) -> int:
+    """Every secret: environment, key, age, due date, state."""
+    from etc_policy.commands import rotation as command
+
+    return command.status(paths or ["."], packs=pack or (), config=config,
+                          environments=environment or (), as_of=as_of,
+                          output_format=command.StatusFormat(_choice(output_format, command.StatusFormat)),
+                          output=output)
+
+
+@rotation_app.command("report")
+def rotation_report(paths: Paths = None, pack: Packs = None, config: Config = None,
+                    environment: Environments = None, as_of: AsOf = None,
+                    within: Annotated[int, typer.Option(
+                        "--within", metavar="DAYS", help="Secrets due within DAYS (overdue ones "
+                        "included).")] = 30,
+                    output_format: Annotated[str, typer.Option(
+                        "--format", "-f", help="table, markdown, json or ics.")] = "table",
+                    output: Output = None) -> int:
+    """Secrets due for rotation soon, as a table, Markdown, JSON or an iCalendar file."""
+    from etc_policy.commands import rotation as command
+
+    return command.report(paths or ["."], packs=pack or (), config=config,
+                          environments=environment or (), as_of=as_of, within=within,
+                          output_format=command.ReportFormat(_choice(output_format, command.ReportFormat)),
+                          output=output)
+
+
+@rotation_app.command("record")
+def rotation_record(paths: Paths = None, pack: Packs = None, config: Config = None,
+                    environment: Environments = None,
+                    key: Annotated[list[str] | None, typer.Option(
+                        "--key", "-k", metavar="KEY", help="Only this key (repeatable).",
+                        show_default=False)] = None,
+                    rotated_on: Annotated[str | None, typer.Option(
+                        "--rotated-on", metavar="DATE", help="The day it was rotated (initial "
+                        "import of a known date; default: today).", show_default=False)] = None,
+                    as_of: AsOf = None,
+                    note: Annotated[str | None, typer.Option(
+                        "--note", metavar="TEXT", help="A note for the audit trail.",
+                        show_default=False)] = None) -> int:
+    """Record that secrets were rotated (their current values) in the rotation ledger."""
+    from etc_policy.commands import rotation as command
+
+    return command.record(paths or ["."], packs=pack or (), config=config,
+                          environments=environment or (), keys=key or (), rotated_on=rotated_on,
+                          as_of=as_of, note=note)
+
+
+def _choice(value: str, enum: type) -> str:
+    """--format values checked with a one-line usage error (exit 2)."""
+    from etc_policy.errors import UsageError
+
+    allowed = [member.value for member in enum]
+    if value not in allowed:
+        raise UsageError(f"--format: one of {', '.join(allowed)}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     """The console script. Every exception ends here, as one line and an exit code."""
     try:
