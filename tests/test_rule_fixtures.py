@@ -44,10 +44,27 @@ def every_rule() -> list[Rule]:
 
 def findings_for(folder: Path, rule: Rule) -> list[Finding]:
     workspace = load_workspace(discover(folder), root=folder)
+    if rule.kind == "no_secret_in_logs":
+        return scan_findings(folder, workspace, rule)
     enabled = tuple(r for r in rules() if r.id != rule.id) + (rule,)
     report = evaluate(workspace, enabled, SecretClassifier.from_packs(packs()),
                       ignore_paths=ignore_paths_of(packs()), now=NOW)
     return [f for f in report.active() if f.rule_id == rule.id]
+
+
+def scan_findings(folder: Path, workspace, rule: Rule) -> list[Finding]:  # noqa: ANN001
+    """Log rules run in `etc-policy scan`: the folder's .env files are the secrets, its
+    *.log files what is scanned (every log rule enabled, as the command does)."""
+    from dataclasses import replace
+
+    from etc_policy.commands.scan import scan_report
+
+    logs = sorted(str(p) for p in folder.iterdir() if p.suffix in {".log", ".ndjson", ".gz"})
+    log_rules = {r.id: r for r in rules() if r.kind == rule.kind} | {rule.id: rule}
+    report = scan_report(logs, workspace=workspace, rules=log_rules, now=NOW,
+                         classifier=SecretClassifier.from_packs(packs()))
+    return [replace(f, path=Path(f.path).resolve().relative_to(folder.resolve()).as_posix())
+            for f in report.active() if f.rule_id == rule.id]
 
 
 def as_row(finding: Finding) -> dict[str, object]:

@@ -207,7 +207,7 @@ _DETECT_SECRETS: tuple[tuple[str, bytes, int, int], ...] = (
     # A secret-looking keyword assigned a value; the plugin decides (quotes, filters).
     ("KeywordDetector",
      rb"(?:api_?key|apikey|auth_?token|access_?token|secret|passw(?:or)?d|private_?key"
-     rb"|credentials?)[A-Za-z0-9_.-]{0,20}" + _ASSIGN + rb"[^\s\"',;&]{6,}",
+     rb"|credentials?)[A-Za-z0-9_.-]{0,20}" + _ASSIGN + rb"[^\s\"',;&]{6,}[\"']?",
      CASELESS, 320),
 )
 
