@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -23,7 +23,10 @@ from etc_policy.errors import ConfigError, PolicyError
 from etc_policy.findings import Severity
 from etc_policy.patterns import compile_pack_regex
 from etc_policy.model import SourceKind
-from etc_policy.yamlpos import Path_, dotted, line_of, load_yaml_with_lines
+
+if TYPE_CHECKING:
+    from etc_policy.pack_cache import ReadFile
+    from etc_policy.yamlpos import Path_
 
 RULE_ID = r"^[A-Z]{2,5}[0-9]{3}$"
 RULE_NAME = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -33,7 +36,9 @@ MAX_PACK_BYTES = 2_000_000
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a validator is built on first validation, never for packs read from the
+    # cache (model_construct), which is what `check` does on every run but the first.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 def _compile(pattern: str) -> str:
@@ -91,7 +96,7 @@ class RuleSpec(_Frozen):
     id: str = Field(pattern=RULE_ID)
     name: str = Field(pattern=RULE_NAME)
     severity: Severity
-    select: Select = Select()
+    select: Select = Select.model_construct()  # = Select(), without building a validator
     check: dict[str, Any]
     docs: Docs
     tags: tuple[str, ...] = ()
@@ -136,7 +141,7 @@ class PackSpec(_Frozen):
     name: str = Field(pattern=RULE_NAME)
     description: str = ""
     extends: tuple[str, ...] = ()
-    secrets: SecretsSpec = SecretsSpec()
+    secrets: SecretsSpec = SecretsSpec.model_construct()  # = SecretsSpec(), unbuilt
     overrides: dict[str, RuleOverride] = {}
     ignore_paths: tuple[str, ...] = ()
     rules: tuple[RuleSpec, ...] = ()
@@ -207,8 +212,24 @@ def _display(file: Path, *, base_dir: Path) -> str:
 # --- loading -----------------------------------------------------------------------------
 
 def load_pack(ref: str, *, base_dir: Path, registry: Mapping[str, Any] | None = None) -> Pack:
-    """Load a pack and its `extends` (by name or path, cycles refused) into a `Pack`."""
-    return _load(ref, base_dir=base_dir, root=base_dir, registry=_registry(registry), stack=())
+    """Load a pack and its `extends` (by name or path, cycles refused) into a `Pack`.
+
+    With the default registry, a pack whose files (and etc_policy's sources) are unchanged
+    since it last validated comes from `pack_cache` (the same objects, built without
+    validators); anything else is read, validated and then stored there.
+    """
+    if registry is not None:
+        return _load(ref, base_dir=base_dir, root=base_dir, registry=registry, stack=())
+    from etc_policy import pack_cache
+
+    cached = pack_cache.lookup(ref, base_dir=base_dir)
+    if isinstance(cached, Pack):
+        return cached
+    read: list[ReadFile] = []
+    pack = _load(ref, base_dir=base_dir, root=base_dir, registry=_registry(None), stack=(),
+                 read=read)
+    pack_cache.store(ref, base_dir=base_dir, files=read, pack=pack)
+    return pack
 
 
 def _registry(registry: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -220,19 +241,25 @@ def _registry(registry: Mapping[str, Any] | None) -> Mapping[str, Any]:
 
 
 def _load(ref: str, *, base_dir: Path, root: Path, registry: Mapping[str, Any],
-          stack: tuple[Path, ...]) -> Pack:
+          stack: tuple[Path, ...], read: list[ReadFile] | None = None) -> Pack:
     # `base_dir` resolves relative refs (a parent is relative to the pack that extends it);
-    # `root` is what display paths are relative to.
+    # `root` is what display paths are relative to. `read` collects the files read (cache).
+    from etc_policy.yamlpos import load_yaml_with_lines
+
     file, shown = _locate(ref, base_dir=base_dir, root=root)
     identity = file.resolve()
     if identity in stack:
         raise PolicyError(f"'extends' cycle: pack '{ref}' extends itself", path=shown)
-    text = _read(file, shown=shown)
-    data, lines = load_yaml_with_lines(text, display_path=shown)
+    raw = _read(file, shown=shown)
+    if read is not None:
+        from etc_policy.pack_cache import ReadFile
+
+        read.append(ReadFile.of(file, raw))
+    data, lines = load_yaml_with_lines(raw.decode("utf-8"), display_path=shown)
     spec = _validate_spec(data, lines, shown=shown)
     parents = tuple(
         _load_parent(parent, i, lines, base_dir=file.parent, root=root, registry=registry,
-                     stack=(*stack, identity), shown=shown)
+                     stack=(*stack, identity), shown=shown, read=read)
         for i, parent in enumerate(spec.extends))
     rules = tuple(_build_rule(rule, i, spec.name, lines, registry=registry, shown=shown)
                   for i, rule in enumerate(spec.rules))
@@ -244,9 +271,11 @@ def _load(ref: str, *, base_dir: Path, root: Path, registry: Mapping[str, Any],
 
 
 def _load_parent(ref: str, index: int, lines: dict[Path_, int], *, base_dir: Path, root: Path,
-                 registry: Mapping[str, Any], stack: tuple[Path, ...], shown: str) -> Pack:
+                 registry: Mapping[str, Any], stack: tuple[Path, ...], shown: str,
+                 read: list[ReadFile] | None) -> Pack:
     try:
-        return _load(ref, base_dir=base_dir, root=root, registry=registry, stack=stack)
+        return _load(ref, base_dir=base_dir, root=root, registry=registry, stack=stack,
+                     read=read)
     except PolicyError as exc:
         if exc.path is not None:
             raise
@@ -254,11 +283,14 @@ def _load_parent(ref: str, index: int, lines: dict[Path_, int], *, base_dir: Pat
                           line=lines.get(("extends", index))) from None
 
 
-def _read(file: Path, *, shown: str) -> str:
+def _read(file: Path, *, shown: str) -> bytes:
+    """The pack's bytes, checked to be UTF-8 (the cache hashes exactly what was read)."""
     try:
         if file.stat().st_size > MAX_PACK_BYTES:
             raise PolicyError("pack file is too large", path=shown)
-        return file.read_text(encoding="utf-8")
+        raw = file.read_bytes()
+        raw.decode("utf-8")
+        return raw
     except FileNotFoundError:
         raise PolicyError("pack file not found", path=shown) from None
     except IsADirectoryError:
@@ -292,6 +324,8 @@ def _build_rule(spec: RuleSpec, index: int, pack: str, lines: dict[Path_, int], 
         except ValidationError as exc:
             raise _policy_error(exc, here, lines, shown=shown) from None
     elif kind not in RESERVED_KINDS:
+        from etc_policy.yamlpos import dotted, line_of
+
         known = ", ".join(sorted(registry))
         raise PolicyError(f"{dotted((*here, 'kind'))}: unknown check kind '{kind}' (known: {known})",
                           path=shown, line=line_of(lines, (*here, "kind")))
@@ -301,6 +335,8 @@ def _build_rule(spec: RuleSpec, index: int, pack: str, lines: dict[Path_, int], 
 
 
 def _check_unique(rules: tuple[Rule, ...], lines: dict[Path_, int], *, shown: str) -> None:
+    from etc_policy.yamlpos import line_of
+
     seen_ids: set[str] = set()
     seen_names: set[str] = set()
     for i, rule in enumerate(rules):
@@ -313,6 +349,8 @@ def _check_unique(rules: tuple[Rule, ...], lines: dict[Path_, int], *, shown: st
 
 def _check_overrides(spec: PackSpec, rules: tuple[Rule, ...], parents: tuple[Pack, ...],
                      lines: dict[Path_, int], *, shown: str) -> None:
+    from etc_policy.yamlpos import line_of
+
     known = {rule.id for pack in (*flatten(parents),) for rule in pack.rules}
     known.update(rule.id for rule in rules)
     for rule_id in spec.overrides:
@@ -324,6 +362,8 @@ def _check_overrides(spec: PackSpec, rules: tuple[Rule, ...], parents: tuple[Pac
 def _policy_error(exc: ValidationError, prefix: Path_, lines: dict[Path_, int], *,
                   shown: str) -> PolicyError:
     """One line for the first problem (pydantic's messages carry no input values)."""
+    from etc_policy.yamlpos import dotted, line_of
+
     problems = exc.errors(include_url=False, include_input=False, include_context=False)
     first = problems[0]
     where = (*prefix, *first["loc"])

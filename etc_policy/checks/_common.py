@@ -29,7 +29,9 @@ TEMPLATE_GLOBS: tuple[str, ...] = (
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: packs read from the cache are rebuilt with model_construct, so `check`
+    # never builds these validators; a pack being validated builds them on first use.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class ValueParams(Frozen):

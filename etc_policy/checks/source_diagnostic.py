@@ -26,7 +26,7 @@ SCOPE = "source"
 
 
 class Params(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # see _common.Frozen
 
     codes: tuple[str, ...] = Field(min_length=1)
 

@@ -1,0 +1,276 @@
+"""A cache of validated packs, so `etc-policy check` skips YAML and pydantic validation.
+
+Validating the packs builds a pydantic validator for every model a rule uses (~1 ms each,
+plus pydantic's one-time set-up) on every run of the pre-commit hook. After a pack has
+validated once, its resolved `Pack` (rules, `extends` parents, overrides) is written as
+plain JSON; the next run rebuilds the same objects with `model_construct`, which never
+builds a validator (the models are `defer_build=True`).
+
+What a cache entry depends on, all of it checked on every lookup:
+- its key: the pack reference, the folder it is resolved from, the etc_policy version, the
+  Python and pydantic versions and a hash of the etc_policy source files that define the
+  models and check kinds (an edit to a kind's Params invalidates every entry);
+- every pack file that was read (the pack and what it `extends`): path, resolved path and
+  a SHA-256 of its bytes. Any difference is a miss and the pack is loaded and validated
+  again. Only packs that loaded without error are stored: an error is never cached.
+
+Packs hold rules, not secrets, and the entry holds only what the pack files say. Writes are
+atomic (temp file + rename); an unreadable, corrupt or foreign entry is ignored (a miss) and
+overwritten; an unwritable cache folder only means no caching. The folder is
+`$XDG_CACHE_HOME/etc-policy` (default `~/.cache/etc-policy`); `ETC_POLICY_NO_CACHE=1`
+turns the cache off.
+
+Values are encoded with tags so that they come back with their exact types (a tuple stays
+a tuple, an enum its member, a model its class). Classes are looked up only in etc_policy
+modules; anything the encoder does not know makes the pack uncacheable (loaded every time),
+never wrong.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from datetime import date
+from enum import Enum
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+PACKAGE = Path(__file__).resolve().parent
+# The sources whose edits can change what a validated pack looks like: the pack models,
+# every check kind's Params and the registry, the detector names, the shared types.
+_SOURCE_GLOBS = ("policy.py", "pack_cache.py", "patterns.py", "model.py", "findings.py",
+                 "errors.py", "checks/*.py", "secrets/*.py")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ReadFile:
+    """A pack file as it was read: the path used, where it resolved to, its bytes' hash."""
+
+    path: str
+    resolved: str
+    sha256: str
+
+    @classmethod
+    def of(cls, file: Path, data: bytes) -> ReadFile:
+        return cls(str(file.absolute()), str(file.resolve()), hashlib.sha256(data).hexdigest())
+
+    def unchanged(self) -> bool:
+        file = Path(self.path)
+        try:
+            data = file.read_bytes()
+        except OSError:
+            return False
+        return str(file.resolve()) == self.resolved and \
+            hashlib.sha256(data).hexdigest() == self.sha256
+
+
+class Uncacheable(Exception):
+    """A value the encoder does not know: the pack is simply not cached."""
+
+
+# --- where ------------------------------------------------------------------------------
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get("ETC_POLICY_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    return root / "etc-policy" / "packs"
+
+
+def _entry_path(ref: str, base_dir: Path) -> Path | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    from etc_policy import __version__
+
+    material = json.dumps([FORMAT, __version__, sys.version, _pydantic_version(), _source_hash(),
+                           ref, str(base_dir.resolve())])
+    return folder / (hashlib.sha256(material.encode("utf-8")).hexdigest()[:40] + ".json")
+
+
+def _pydantic_version() -> str:
+    from pydantic.version import VERSION
+
+    return VERSION
+
+
+_source_digest: str | None = None
+
+
+def _source_hash() -> str:
+    global _source_digest
+    if _source_digest is None:
+        digest = hashlib.sha256()
+        files = sorted({f for pattern in _SOURCE_GLOBS for f in PACKAGE.glob(pattern)})
+        for file in files:
+            digest.update(file.relative_to(PACKAGE).as_posix().encode("utf-8") + b"\0")
+            digest.update(file.read_bytes() + b"\0")
+        _source_digest = digest.hexdigest()
+    return _source_digest
+
+
+# --- lookup and store -------------------------------------------------------------------
+
+
+def lookup(ref: str, *, base_dir: Path) -> Any | None:
+    """The cached Pack for `ref` resolved from `base_dir`, or None (miss, stale, corrupt)."""
+    try:
+        path = _entry_path(ref, base_dir)
+        if path is None:
+            return None
+        document = json.loads(path.read_bytes())
+        payload = document["payload"]
+        if hashlib.sha256(payload.encode("utf-8")).hexdigest() != document["sha256"]:
+            return None
+        entry = json.loads(payload)
+        files = [ReadFile(*item) for item in entry["files"]]
+        if not files or not all(f.unchanged() for f in files):
+            return None
+        return decode(entry["pack"])
+    except Exception:  # noqa: BLE001 - any problem with an entry is a miss, never an error
+        return None
+
+
+def store(ref: str, *, base_dir: Path, files: Iterable[ReadFile], pack: Any) -> None:
+    """Write the entry atomically; silently do nothing if it cannot be encoded or written."""
+    try:
+        path = _entry_path(ref, base_dir)
+        if path is None:
+            return
+        payload = json.dumps({"files": [dataclasses.astuple(f) for f in files],
+                              "pack": encode(pack)}, separators=(",", ":"), allow_nan=False)
+    except (Uncacheable, ValueError, OSError):
+        return
+    document = json.dumps({"format": FORMAT, "sha256": hashlib.sha256(
+        payload.encode("utf-8")).hexdigest(), "payload": payload})
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(path, document)
+    except OSError:
+        return
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+# --- encoding ---------------------------------------------------------------------------
+# Every container is a one-key object naming its type: {"t": [...]} tuple, {"l": [...]}
+# list, {"d": [[k, v], ...]} dict, {"s": [...]} frozenset, {"date": "2026-12-01"},
+# {"e": [class, value]} enum, {"m": [class, {field: value}, [fields set]]} pydantic model,
+# {"c": [class, {field: value}]} dataclass. Scalars (str, int, float, bool, None) are plain.
+
+
+def encode(value: Any) -> Any:
+    if value is None or type(value) in (str, bool, int):
+        return value
+    if type(value) is float:
+        if value != value or value in (float("inf"), float("-inf")):
+            raise Uncacheable("float")  # JSON has no exact form for these
+        return value
+    if isinstance(value, Enum):
+        return {"e": [_class_name(type(value)), value.value]}
+    if isinstance(value, tuple) and type(value) is tuple:
+        return {"t": [encode(v) for v in value]}
+    if type(value) is list:
+        return {"l": [encode(v) for v in value]}
+    if type(value) is dict:
+        return {"d": [[encode(k), encode(v)] for k, v in value.items()]}
+    if type(value) is frozenset:
+        return {"s": [encode(v) for v in value]}
+    if type(value) is date:
+        return {"date": value.isoformat()}
+    if hasattr(type(value), "__pydantic_fields__") and hasattr(value, "model_fields_set"):
+        return _encode_model(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"c": [_class_name(type(value)), {f.name: encode(getattr(value, f.name))
+                                                 for f in dataclasses.fields(value)}]}
+    raise Uncacheable(type(value).__name__)
+
+
+def _encode_model(model: Any) -> Any:
+    cls = type(model)
+    if getattr(model, "__pydantic_extra__", None) or getattr(model, "__pydantic_private__", None):
+        raise Uncacheable(cls.__name__)  # extra="forbid" everywhere; private state not cached
+    fields = {name: encode(getattr(model, name)) for name in cls.__pydantic_fields__}
+    return {"m": [_class_name(cls), fields, sorted(model.model_fields_set)]}
+
+
+def _class_name(cls: type) -> str:
+    if not cls.__module__.startswith("etc_policy.") or "<" in cls.__qualname__:
+        raise Uncacheable(cls.__qualname__)
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def decode(value: Any) -> Any:
+    if not isinstance(value, dict):
+        if isinstance(value, list):
+            raise ValueError("untagged list")
+        return value
+    (tag, body), = value.items()
+    return _DECODERS[tag](body)
+
+
+def _decode_model(body: list[Any]) -> Any:
+    name, fields, fields_set = body
+    cls = _resolve(name)
+    if not hasattr(cls, "model_construct") or set(fields) != set(cls.__pydantic_fields__):
+        raise ValueError(f"not the model's fields: {name}")
+    values = {k: decode(v) for k, v in fields.items()}
+    return cls.model_construct(_fields_set=set(fields_set), **values)
+
+
+def _decode_dataclass(body: list[Any]) -> Any:
+    name, fields = body
+    cls = _resolve(name)
+    if not dataclasses.is_dataclass(cls):
+        raise ValueError(f"not a dataclass: {name}")
+    return cls(**{k: decode(v) for k, v in fields.items()})
+
+
+def _decode_enum(body: list[Any]) -> Any:
+    name, raw = body
+    cls = _resolve(name)
+    if not (isinstance(cls, type) and issubclass(cls, Enum)):
+        raise ValueError(f"not an enum: {name}")
+    return cls(raw)
+
+
+def _resolve(name: str) -> type:
+    module, _, qualname = name.partition(":")
+    if not module.startswith("etc_policy."):
+        raise ValueError(f"foreign class: {name}")
+    target: Any = import_module(module)
+    for part in qualname.split("."):
+        target = getattr(target, part)
+    if not isinstance(target, type):
+        raise ValueError(f"not a class: {name}")
+    return target
+
+
+_DECODERS: dict[str, Callable[[Any], Any]] = {
+    "t": lambda body: tuple(decode(v) for v in body),
+    "l": lambda body: [decode(v) for v in body],
+    "d": lambda body: {decode(k): decode(v) for k, v in body},
+    "s": lambda body: frozenset(decode(v) for v in body),
+    "date": date.fromisoformat,
+    "e": _decode_enum,
+    "m": _decode_model,
+    "c": _decode_dataclass,
+}
