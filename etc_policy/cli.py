@@ -93,13 +93,23 @@ def check(paths: Paths = None, pack: Packs = None, config: Config = None,
           sarif_category: Annotated[str, typer.Option(
               "--sarif-category", metavar="NAME",
               help="SARIF automationDetails category (one per analysis).")] = "etc-policy",
+          as_of: Annotated[str | None, typer.Option(
+              "--as-of", metavar="DATE", help="Evaluate date rules (rotation, JWT exp, "
+              "deprecations) on this day (YYYY-MM-DD).", show_default=False)] = None,
+          update_ledger: Annotated[bool, typer.Option(
+              "--update-ledger", help="Record new and changed secrets in the rotation "
+              "ledger.")] = False,
+          skip_rotation: Annotated[bool, typer.Option(
+              "--skip-rotation", help="Leave out rotation-age rules (the pre-commit hooks: "
+              "an old key must not block an unrelated commit).")] = False,
           ) -> int:
     """Evaluate the policy packs against the sources."""
     from etc_policy.commands import check as command
 
     return command.run(paths or ["."], packs=pack or (), config=config, environment=environment,
                        output_format=output_format, output=output, fail_on=fail_on, quiet=quiet,
-                       baseline=baseline, sarif_category=sarif_category)
+                       baseline=baseline, sarif_category=sarif_category, as_of=as_of,
+                       update_ledger=update_ledger, skip_rotation=skip_rotation)
 
 
 @app.command()

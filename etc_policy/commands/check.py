@@ -17,10 +17,12 @@ from etc_policy.findings import FailOn, Report
 def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
         environment: str | None, output_format: OutputFormat, output: str | None,
         fail_on: FailOn | None, quiet: bool, baseline: str | None = None,
-        sarif_category: str = "etc-policy") -> int:
+        sarif_category: str = "etc-policy", as_of: str | None = None,
+        update_ledger: bool = False, skip_rotation: bool = False) -> int:
     target = check_output_path(output)
     project, report = evaluate_project(paths, packs=packs, config=config,
-                                       environment=environment, baseline=baseline)
+                                       environment=environment, baseline=baseline, as_of=as_of,
+                                       update_ledger=update_ledger, skip_rotation=skip_rotation)
     threshold = fail_on or project.config.config.fail_on
     failed = bool(report.failing(threshold))
     if not (quiet and not failed and target is None):
@@ -31,9 +33,14 @@ def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
 
 
 def evaluate_project(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
-                     environment: str | None,
-                     baseline: str | None = None) -> tuple[Project, Report]:
-    """Config + packs + sources → the report (with the baseline applied, if one is given)."""
+                     environment: str | None, baseline: str | None = None,
+                     as_of: str | None = None, update_ledger: bool = False,
+                     skip_rotation: bool = False) -> tuple[Project, Report]:
+    """Config + packs + sources → the report (with the baseline applied, if one is given).
+    `as_of` is the day date rules see; rotation rules (rotation_age) are left out with
+    `skip_rotation` (the pre-commit hooks) and `update_ledger` records what they saw."""
+    from etc_policy.commands.rotation import today
+    from etc_policy.rotation.status import as_of_datetime
     from etc_policy.engine import evaluate
     from etc_policy.secrets.classify import SecretClassifier
 
@@ -45,7 +52,15 @@ def evaluate_project(paths: Sequence[str], *, packs: Sequence[str], config: str 
     project = load_project(root=project_root(paths), config_file=config, packs=packs)
     workspace = load_sources(paths, project=project, environment=environment)
     classifier = SecretClassifier.from_packs(project.packs)
-    report = evaluate(workspace, project.rules, classifier, ignore_paths=project.ignore_paths)
+    day = today(as_of)
+    rules = tuple(r for r in project.rules if not (skip_rotation and r.kind == "rotation_age"))
+    report = evaluate(workspace, rules, classifier, ignore_paths=project.ignore_paths,
+                      now=as_of_datetime(day) if as_of else None)
+    if update_ledger:
+        from etc_policy.rotation.project import update_from_run
+
+        update_from_run(root=project.root, config=project.config, workspace=workspace,
+                        is_secret=classifier, as_of=day, by="check --update-ledger")
     return project, (accepted.apply(report) if accepted is not None else report)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,7 +13,9 @@ from etc_policy.rotation.status import RotationPolicy
 
 if TYPE_CHECKING:
     from etc_policy.config import LoadedConfig
+    from etc_policy.model import Entry, Workspace
     from etc_policy.policy import Rule
+    from etc_policy.rotation.record import Change
 
 KIND = "rotation_age"
 
@@ -39,3 +43,30 @@ def policy_of(rules: Sequence[Rule]) -> RotationPolicy:
             params = rule.params
             return RotationPolicy(max_age_days=params.max_age_days, warn_days=params.warn_days)
     return RotationPolicy()
+
+
+def update_from_run(*, root: Path, config: LoadedConfig | None, workspace: Workspace,
+                    is_secret: Callable[[Entry], bool], as_of: date, by: str) -> list[Change]:
+    """`--update-ledger`: record what this run saw (new secrets, changed values) under the
+    ledger lock; each change is also told on stderr (keys and dates only)."""
+    from etc_policy.rotation.fingerprints import Fingerprinters
+    from etc_policy.rotation.ledger import update
+    from etc_policy.rotation.record import record_observed
+    from etc_policy.rotation.status import current_secrets
+
+    current = current_secrets(workspace, is_secret)
+    fingerprinters = Fingerprinters()
+    changes: list[Change] = []
+
+    def change(ledger):  # noqa: ANN001, ANN202 - runs under the ledger lock
+        updated, found = record_observed(ledger, current, fingerprinters=fingerprinters,
+                                         as_of=as_of, by=by)
+        changes[:] = found
+        return updated
+
+    path = ledger_path(root=root, config=config)
+    update(path, change)
+    for item in changes:
+        print(f"etc-policy: ledger {path.name}: {item.environment}/{item.key} {item.event} "
+              f"{item.date.isoformat()}", file=sys.stderr)
+    return changes
