@@ -1,0 +1,129 @@
+"""Provider patterns: each format found (both engines), look-alikes and placeholders not."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from etc_policy.scan import scan_paths
+from etc_policy.scan.model import CASELESS
+from etc_policy.scan.patterns import JWT_PATTERN_NAME, DetectSecretsValidator, plausible_secret, \
+    scan_patterns, url_password_is_real
+
+PATTERNS = scan_patterns()
+LOOKALIKES = Path(__file__).parent / "lookalikes"
+
+# One realistic-shaped fake per provider format (FAKE/test inside where the format allows).
+POSITIVE = {
+    "openai-api-key": [
+        "sk-proj-FAKEtest" + "Mw4Rq8Tz2X" * 6 + "T3BlbkFJ" + "Kp0LnQw7Er" * 6,
+        "sk-FAKEtestMw4Rq8Tz2Xv6T3BlbkFJKp0LnQw7Er4Ty1Uo9Pz1",
+        "sk-admin-FAKEtest" + "Mw4Rq8Tz2X" * 5,
+    ],
+    "railway-api-token": ['RAILWAY_TOKEN=7c9e6679-7425-40de-944b-e07fc1f90ae7',
+                          '"railwayApiToken": "0f8fad5b-d9cb-469f-a165-70867728950e"',
+                          'Project-Access-Token: 16fd2706-8baf-433b-82eb-8c7fada847da'],
+    "aws-access-key-id": ["AKIA4FAKETESTMW4RQ8T", "ASIA4FAKETESTKP0LNQW"],
+    "aws-secret-access-key": ["aws_secret_access_key = FAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1Uo9P/z+a"],
+    "stripe-secret-key": ["sk_live_51FAKEtestMw4Rq8Tz2Xv6Kp0Ln", "rk_live_51FAKEtestMw4Rq8Tz2Xv6Kp0Ln",
+                          "sk_test_51FAKEtestMw4Rq8Tz2Xv6Kp0Ln"],
+    "github-token": ["ghp_FAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1Uo", "gho_FAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1Uo",
+                     "ghs_FAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1Uo", "ghu_FAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1Uo",
+                     "github_pat_11FAKETEST0Mw4Rq8Tz2Xv_6Kp0LnQw7Er4Ty1Uo9PzZa3Sd5Fg7Hj9Kl1Mw4Rq8Tz2"],
+    "slack-token": ["xoxb-1234FAKE-5678test-Mw4Rq8Tz2Xv6Kp0LnQw7", "xoxp-FAKEtest-Mw4Rq8Tz2Xv6",
+                    "https://hooks.slack.com/services/TFAKE0001/BFAKE0002/Mw4Rq8Tz2Xv6Kp0LnQw7"],
+    "cloudinary-url": ["cloudinary://987654321098765:FAKEcloudMw4Rq8Tz2Xv6Kp0LnQw@acme-prod"],
+    "database-url-password": ["postgresql://postgres:FAKEpgMw4Rq8Tz2Xv6Kp0LnQw7Er@roundhouse.proxy.rlwy.net:5432/railway",
+                              "postgres://app:FAKE%2Fpg%40Mw4Rq8Tz@db.internal/app",
+                              "redis://default:FAKEredisMw4Rq8Tz2Xv6@redis.railway.internal:6379"],
+    "private-key": ["-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----",
+                    "-----BEGIN OPENSSH PRIVATE KEY-----"],
+    "detect-secrets:SendGridDetector": ["SG.FAKEtestMw4Rq8Tz2Xv6Kp.LnQw7Er4Ty1Uo9PzZa3Sd5Fg7Hj9Kl1Mw4Rq8Tz2Xv6"],
+    "detect-secrets:KeywordDetector": ['{"smtpPassword":"Mw4Rq8Tz2Xv6Kp0LnFAKE"}', "api_key = 'Mw4Rq8Tz2Xv6Kp0LnFAKE'"],
+    "detect-secrets:GitLabTokenDetector": ["glpat-FAKEtestMw4Rq8Tz2Xv6Kp0"],
+    "detect-secrets:TelegramBotTokenDetector": ["123456780:FAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1U"],
+}
+
+
+def _matches(tmp_path: Path, text: str, *, engine: str) -> list[tuple[int, str]]:
+    log = tmp_path / "sample.log"
+    log.write_text(text, encoding="utf-8")
+    return [(m.line, m.pattern.name) for m in
+            scan_paths([str(log)], needles=(), patterns=PATTERNS, engine=engine)
+            if m.pattern is not None]
+
+
+def test_every_pattern_compiles_on_hyperscan_and_re2() -> None:
+    import hyperscan
+    import re2
+
+    flags = [hyperscan.HS_FLAG_SOM_LEFTMOST | (hyperscan.HS_FLAG_CASELESS if p.flags & CASELESS else 0)
+             for p in PATTERNS]
+    hyperscan.Database().compile(expressions=[p.regex for p in PATTERNS],
+                                 ids=[p.id for p in PATTERNS], flags=flags)
+    for pattern in PATTERNS:
+        options = re2.Options()
+        options.case_sensitive = not pattern.flags & CASELESS
+        re2.compile(pattern.regex, options)
+    assert len({p.id for p in PATTERNS}) == len(PATTERNS)
+
+
+def test_patterns_pickle_for_parallel_workers() -> None:
+    assert [p.name for p in pickle.loads(pickle.dumps(PATTERNS))] == [p.name for p in PATTERNS]
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "re2"])
+@pytest.mark.parametrize("name", sorted(POSITIVE))
+def test_each_format_is_found(tmp_path: Path, name: str, engine: str) -> None:
+    samples = POSITIVE[name]
+    text = "".join(f"2025-01-01T00:00:00Z [INFO] value {sample} end\n" for sample in samples)
+    found = _matches(tmp_path, text, engine=engine)
+    assert [(line, name) for line in range(1, len(samples) + 1)] == \
+        [(line, n) for line, n in found if n == name]
+
+
+@pytest.mark.parametrize("name", sorted(POSITIVE))
+def test_a_line_break_splits_a_match(tmp_path: Path, name: str) -> None:
+    sample = POSITIVE[name][-1]
+    # Cut inside the prefix: neither side is a match on its own, so a hit would span lines.
+    found = _matches(tmp_path, sample[:3] + "\n" + sample[3:] + "\n", engine="hyperscan")
+    assert name not in [n for _, n in found]
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "re2"])
+def test_lookalike_corpus_matches_no_pattern(tmp_path: Path, engine: str) -> None:
+    """UUIDs, SHAs, hashes, sample JWTs, image URLs, pk_live_, placeholders, references."""
+    found = [(line, n) for line, n in _matches(
+        tmp_path, (LOOKALIKES / "lookalikes.log").read_text(), engine=engine)
+        if n != JWT_PATTERN_NAME]   # third-party JWTs are candidates; jwt_live decides
+    assert found == []
+
+
+@pytest.mark.parametrize("value", [
+    "your-key-here", "changeme", "xxxxxxxxxxxxxxxxxxxx", "${{shared.SECRET}}", "<api_secret>",
+    "AKIAIOSFODNN7EXAMPLE", "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "API_SECRET", "********"])
+def test_placeholders_references_and_public_examples_are_not_plausible(value: str) -> None:
+    assert not plausible_secret(value)
+
+
+@pytest.mark.parametrize(("url", "real"), [
+    (b"postgresql://postgres:FAKEpgMw4Rq8Tz2X@h/db", True),
+    (b"postgresql://postgres:password@h/db", False),
+    (b"postgres://user:pass@localhost/db", False),
+    (b"postgresql://postgres:secret@monorail.proxy.rlwy.net:55555/railway", False),
+    (b"postgresql://${{PGUSER}}:${{POSTGRES_PASSWORD}}@h/db", False),
+    (b"postgresql://u:${DB_PASSWORD}@h/db", False),
+    (b"postgresql://u:****@h/db", False),
+])
+def test_database_url_password_filter(url: bytes, real: bool) -> None:
+    assert url_password_is_real(url) is real
+
+
+def test_detect_secrets_validator_uses_the_plugin_and_its_filters() -> None:
+    keyword = DetectSecretsValidator("KeywordDetector")
+    assert keyword(b'password":"Mw4Rq8Tz2Xv6Kp0LnFAKE"')
+    assert not keyword(b'password":"********"')
+    assert not keyword(b'secret":"3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b"')   # a uuid
+    assert not keyword(b'password":"${SMTP_PASSWORD}"')
