@@ -288,6 +288,26 @@ def _choice(value: str, enum: type) -> str:
     return value
 
 
+@app.command()
+def audit(paths: Paths = None, pack: Packs = None, config: Config = None,
+          output_format: Annotated[str, typer.Option(
+              "--format", "-f", help="text, markdown, json, sarif or html.")] = "text",
+          output: Output = None,
+          fail_on: Annotated[FailOn | None, typer.Option(
+              "--fail-on", help="Lowest severity that fails the run (default: config, error).",
+              show_default=False)] = None,
+          as_of: AsOf = None,
+          update_ledger: Annotated[bool, typer.Option(
+              "--update-ledger", help="Record new and changed secrets in the rotation "
+              "ledger.")] = False) -> int:
+    """Audit every environment: check, rotation, log scan, cross-environment reuse, drift."""
+    from etc_policy.commands import audit as command
+
+    return command.run(paths or ["."], packs=pack or (), config=config,
+                       output_format=command.AuditFormat(_choice(output_format, command.AuditFormat)),
+                       output=output, fail_on=fail_on, as_of=as_of, update_ledger=update_ledger)
+
+
 def main(argv: list[str] | None = None) -> int:
     """The console script. Every exception ends here, as one line and an exit code."""
     try:

@@ -1,0 +1,248 @@
+"""`etc-policy audit`: the security officer's periodic review of every environment.
+
+For each environment of the config (else those the sources name): the check's findings,
+the rotation state of its secrets, a scan of its configured logs (`environments.<name>.logs`,
+through `commands.scan.scan_report`), cross-environment reuse (found by comparing keyed
+scrypt fingerprints under the ledger's salt, or a per-run HMAC key without a ledger; never
+by comparing values) and drift between `.env.<env>` and the Railway export (the drift
+rule's findings). One report: text, Markdown, JSON, SARIF or a self-contained HTML page.
+Exit codes as for check (findings of check and scan at or above --fail-on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from etc_policy import __version__
+from etc_policy.commands.common import Project, check_output_path, emit, load_project, \
+    load_sources, project_root
+from etc_policy.errors import ExitCode
+from etc_policy.findings import FailOn, Finding, Report
+
+if TYPE_CHECKING:
+    from etc_policy.model import Entry, Workspace
+    from etc_policy.rotation.status import Current, RotationPolicy, SecretStatus
+
+
+class AuditFormat(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+    SARIF = "sarif"
+    HTML = "html"
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseUse:
+    environment: str
+    key: str
+    path: str | None          # None: known from the ledger only
+
+
+@dataclass(frozen=True, slots=True)
+class EnvironmentAudit:
+    name: str
+    sources: tuple[str, ...]
+    findings: tuple[Finding, ...]          # check findings of this environment
+    drift: tuple[Finding, ...]             # the drift rule's findings (subset of findings)
+    rotation: tuple["SecretStatus", ...]
+    logs: tuple[str, ...]                  # configured log files
+    log_findings: tuple[Finding, ...]
+    log_status: str                        # "scanned", "no logs configured", "scan unavailable"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    as_of: date
+    root: str
+    ledger: str
+    ledger_present: bool
+    policy: "RotationPolicy"
+    environments: tuple[EnvironmentAudit, ...]
+    project_findings: tuple[Finding, ...]  # findings of no environment (railway.json, .env)
+    reuse: tuple[tuple[ReuseUse, ...], ...]
+    combined: Report                        # check + scan: exit code, SARIF
+    fail_on: FailOn
+    notices: tuple[str, ...] = field(default=())
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.combined.failing(self.fail_on))
+
+
+def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
+        output_format: AuditFormat, output: str | None, fail_on: FailOn | None,
+        as_of: str | None, update_ledger: bool) -> int:
+    target = check_output_path(output)
+    project, audit = build_audit(paths, packs=packs, config=config, fail_on=fail_on,
+                                 as_of=as_of, update_ledger=update_ledger)
+    emit(lambda stream: render(audit, stream, output_format, project=project), output=target)
+    return ExitCode.FINDINGS if audit.failed else ExitCode.OK
+
+
+def build_audit(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
+                fail_on: FailOn | None, as_of: str | None,
+                update_ledger: bool = False) -> tuple[Project, AuditReport]:
+    from etc_policy.commands.rotation import today
+    from etc_policy.engine import evaluate
+    from etc_policy.rotation.fingerprints import Fingerprinter
+    from etc_policy.rotation.ledger import load
+    from etc_policy.rotation.project import ledger_path, policy_of, update_from_run
+    from etc_policy.rotation.status import as_of_datetime, current_secrets, statuses
+    from etc_policy.secrets.classify import SecretClassifier
+
+    day = today(as_of)
+    project = load_project(root=project_root(paths), config_file=config, packs=packs)
+    workspace = load_sources(paths, project=project, environment=None)
+    classifier = SecretClassifier.from_packs(project.packs)
+    report = evaluate(workspace, project.rules, classifier, ignore_paths=project.ignore_paths,
+                      now=as_of_datetime(day))
+    path = ledger_path(root=project.root, config=project.config)
+    if update_ledger:
+        update_from_run(root=project.root, config=project.config, workspace=workspace,
+                        is_secret=classifier, as_of=day, by="audit --update-ledger")
+    ledger = load(path)
+    current = current_secrets(workspace, classifier)
+    fingerprint = Fingerprinter(ledger.kdf) if ledger is not None else None
+    policy = policy_of(project.rules)
+    rotation = statuses(ledger=ledger, current=current, fingerprint=fingerprint, policy=policy,
+                        as_of=day)
+    drift_ids = {r.id for r in project.rules if r.kind == "drift"}
+    sections: list[EnvironmentAudit] = []
+    log_reports: list[Report] = []
+    for name in environment_names(project, workspace):
+        logs = configured_logs(project, name)
+        log_report, log_status = scan_logs(project, workspace, name, logs=logs,
+                                           classifier=classifier, now=as_of_datetime(day))
+        if log_report is not None:
+            log_reports.append(log_report)
+        mine = tuple(f for f in report.findings if f.environment == name)
+        sections.append(EnvironmentAudit(
+            name=name, sources=tuple(s.path for s in workspace.sources if s.environment == name),
+            findings=mine, drift=tuple(f for f in mine if f.rule_id in drift_ids),
+            rotation=tuple(s for s in rotation if s.environment == name), logs=tuple(logs),
+            log_findings=log_report.findings if log_report else (), log_status=log_status))
+    combined = Report(
+        findings=tuple(sorted((*report.findings, *(f for r in log_reports for f in r.findings)),
+                              key=Finding.sort_key)),
+        files=tuple(dict.fromkeys((*report.files, *(p for r in log_reports for p in r.files)))),
+        notices=tuple(dict.fromkeys((*report.notices, *(n for r in log_reports for n in r.notices)))))
+    audit = AuditReport(
+        as_of=day, root=str(project.root), ledger=_shown(path), ledger_present=ledger is not None,
+        policy=policy, environments=tuple(sections),
+        project_findings=tuple(f for f in report.findings if f.environment is None),
+        reuse=find_reuse(current, ledger=ledger, fingerprint=fingerprint),
+        combined=combined, fail_on=fail_on or project.config.config.fail_on,
+        notices=combined.notices)
+    return project, audit
+
+
+def environment_names(project: Project, workspace: "Workspace") -> list[str]:
+    configured = list(project.config.config.environments)
+    found = sorted({s.environment for s in workspace.sources if s.environment is not None})
+    return configured + [name for name in found if name not in configured]
+
+
+def configured_logs(project: Project, environment: str) -> list[str]:
+    """`environments.<name>.logs`: paths or globs relative to the config file."""
+    import glob
+
+    env = project.config.config.environments.get(environment)
+    if env is None:
+        return []
+    base = project.config.base_dir or project.root
+    out: list[str] = []
+    for pattern in env.logs:
+        full = str(base / pattern)
+        out.extend(sorted(glob.glob(full, recursive=True)) if glob.has_magic(pattern) else [full])
+    return list(dict.fromkeys(out))
+
+
+def scan_logs(project: Project, workspace: "Workspace", environment: str, *, logs: Sequence[str],
+              classifier: Callable[["Entry"], bool], now: object) -> tuple[Report | None, str]:
+    """The scan of one environment's logs for that environment's secrets.
+
+    The boundary with `etc-policy scan` is `commands.scan.scan_report` (+ `log_rules`,
+    `jwt_key_patterns`); when that module is not part of the build, the audit says so.
+    """
+    if not logs:
+        return None, "no logs configured"
+    try:
+        from etc_policy.commands.scan import jwt_key_patterns, log_rules, scan_report
+    except ImportError:
+        return None, "scan unavailable in this build"
+    from etc_policy.model import Workspace
+
+    own = Workspace(root=workspace.root,
+                    sources=tuple(s for s in workspace.sources if s.environment == environment))
+    report = scan_report(list(logs), workspace=own, rules=log_rules(project),
+                         classifier=classifier, key_patterns=jwt_key_patterns(project), now=now)
+    return report, "scanned"
+
+
+def find_reuse(current: Mapping[tuple[str, str], "Current"], *, ledger: object,
+               fingerprint: Callable[[str], str] | None) -> tuple[tuple[ReuseUse, ...], ...]:
+    """Secrets whose keyed fingerprints are equal in two or more environments. The ledger's
+    fingerprints count for secrets with no value in this run (another machine recorded them)."""
+    from etc_policy.checks.known_weak import is_known_weak
+    from etc_policy.checks.placeholder import is_placeholder
+    from etc_policy.secrets.keyed import KeyedHasher
+
+    digest = fingerprint or KeyedHasher()
+    groups: dict[str, list[ReuseUse]] = {}
+    for (env, key), where in sorted(current.items()):
+        value = where.entry.text or ""
+        if len(value.strip()) < 8 or is_placeholder(value) or is_known_weak(value):
+            continue  # the placeholder / known-weak rules report those
+        groups.setdefault(digest(value), []).append(ReuseUse(env, key, where.source.path))
+    if ledger is not None and fingerprint is not None:
+        for (env, key), record in sorted(ledger.records.items()):
+            if (env, key) not in current:
+                groups.setdefault(record.fingerprint, []).append(ReuseUse(env, key, None))
+    return tuple(tuple(uses) for uses in groups.values()
+                 if len({u.environment for u in uses}) > 1)
+
+
+def render(audit: AuditReport, stream: IO[str], output_format: AuditFormat, *,
+           project: Project) -> None:
+    if output_format is AuditFormat.SARIF:
+        from etc_policy.reporters.sarif import render_sarif
+
+        rules = list(project.rules)
+        try:
+            from etc_policy.commands.scan import log_rules
+
+            known = {r.id for r in rules}
+            rules += [r for r in log_rules(project).values() if r.id not in known]
+        except ImportError:
+            pass
+        stream.write(render_sarif(audit.combined, rules, root=project.root,
+                                  category="etc-policy/audit", tool_version=__version__))
+    elif output_format is AuditFormat.HTML:
+        from etc_policy.reporters.html import render_audit_html
+
+        stream.write(render_audit_html(audit))
+    elif output_format is AuditFormat.JSON:
+        from etc_policy.reporters.audit import audit_document, dumps
+
+        stream.write(dumps(audit_document(audit)))
+    elif output_format is AuditFormat.MARKDOWN:
+        from etc_policy.reporters.audit import render_markdown
+
+        stream.write(render_markdown(audit))
+    else:
+        from etc_policy.reporters.audit import render_text
+
+        stream.write(render_text(audit))
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
