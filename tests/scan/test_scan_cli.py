@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from jose import jwt
 
-from tests.cli_support import ROOT, Result, assert_one_line_error, run_main, valid_report
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # tests/: the CLI helpers
+from cli_support import ROOT, Result, assert_one_line_error, run_main, valid_report  # noqa: E402
 
 JWT_SECRET = "FAKE-canary-jwt-Kq7Wm2Xz9Rv4Tn8Lp3HsQw7Er4Ty1Uo9P"
 SESSION = "FAKE.canary/Session+Mw4Rq8Tz2Xv6Kp0Ln"
