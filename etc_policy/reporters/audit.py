@@ -87,7 +87,7 @@ def render_text(audit: AuditReport) -> str:
         lines += ["findings:"] + ([_finding_line(f) for f in _sorted(env.findings)] or ["  none"])
         lines += [f"logs: {env.log_status}" + (f" ({len(env.logs)} file(s))" if env.logs else "")]
         lines += [_finding_line(f) for f in _sorted(env.log_findings)]
-        lines += ["rotation:"] + ["  " + line for line in render_table(
+        lines += ["rotation:"] + [("  " + line).rstrip() for line in render_table(
             env.rotation, as_of=audit.as_of, policy=audit.policy).rstrip("\n").splitlines()]
         lines.append("")
     if audit.project_findings:
