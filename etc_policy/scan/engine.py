@@ -126,15 +126,16 @@ class StreamScan:
         if self._pattern_hits:
             self._pattern_hits = [hit for hit in self._pattern_hits if hit[1] > hi]
         buf, base = self._buf, self._base
-        done: set[tuple[int, int]] = set()
-        for index, hit_end in inside:
+        resolved_to: dict[int, int] = {}     # pattern -> end of the last line it ran on
+        for index, hit_end in sorted(inside):
+            if hit_end <= resolved_to.get(index, -1):
+                continue                      # same line as the previous hit of this pattern
             # The line holding the hit (a pattern never matches a newline).
             line_start = max(lo, base + buf.rfind(b"\n", lo - base, hit_end - 1 - base) + 1)
             newline = buf.find(b"\n", hit_end - 1 - base, hi - base)
             line_end = hi if newline < 0 else base + newline
-            if (index, line_start) not in done:
-                done.add((index, line_start))
-                self._run_patterns((index,), line_start, line_end)
+            resolved_to[index] = line_end
+            self._run_patterns((index,), line_start, line_end)
 
     def _run_patterns(self, indexes: Sequence[int] | range, lo: int, hi: int) -> None:
         text = self._buf[lo - self._base:hi - self._base]

@@ -12,6 +12,7 @@ whatever the engine, and results compare equal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -72,6 +73,41 @@ def _hs_literal(data: bytes) -> bytes:
                     else b"\\x%02x" % c for c in data)
 
 
+# A quantified atom at the very end of a regex: a class, an escape or a plain character,
+# then ?, *, +, {n}, {n,} or {n,m}.
+_TRAILING = re.compile(
+    rb"(?:\[\^?\]?(?:\\.|[^\]\\])*\]|\\.|[^\\\[\]()|?*+{}])(\?|\*|\+|\{([0-9]+)(?:,[0-9]*)?\})$")
+
+
+_WORD_BOUNDARY = re.compile(rb"(?<!\\)\\b")
+
+
+def hs_prefilter(regex: bytes) -> bytes:
+    """The regex with its trailing repetition cut to the minimum (`[a-z]{20,}` → `[a-z]{20}`,
+    `x*` → ``), for Hyperscan only.
+
+    Hyperscan reports every end of every match: `eyJ[…]{5,}…[…]*` would call back once per
+    character of each JWT. The cut regex matches a prefix of every match of the full one, on
+    the same line, so it still flags every line the full regex (run by RE2) matches there,
+    with one call back per occurrence instead of dozens. Word boundaries are dropped too
+    (fewer assertions, a superset of lines, about twice the speed): RE2 checks them.
+    """
+    regex = _WORD_BOUNDARY.sub(b"", regex)
+    while True:
+        found = _TRAILING.search(regex)
+        if found is None or (found.start() > 0 and regex[found.start() - 1:found.start()] == b"\\"):
+            return regex
+        atom = regex[found.start():found.start(1)]
+        minimum = 1 if found.group(1) == b"+" else int(found.group(2) or 0)
+        shorter = regex[:found.start()] + (atom if minimum == 1 else
+                                           atom + b"{%d}" % minimum if minimum else b"")
+        if shorter == regex or not shorter or shorter.endswith((b"|", b"(", b"(?:")):
+            return regex
+        if minimum:
+            return shorter
+        regex = shorter
+
+
 class HyperscanMatcher:
     name = "hyperscan"
 
@@ -82,7 +118,7 @@ class HyperscanMatcher:
         expressions = [_hs_literal(n.value) for n in needles]
         flags = [0] * len(needles)
         for pattern in patterns:
-            expressions.append(pattern.regex)
+            expressions.append(hs_prefilter(pattern.regex))
             flag = hyperscan.HS_FLAG_MULTILINE
             if pattern.flags & CASELESS:
                 flag |= hyperscan.HS_FLAG_CASELESS
@@ -104,6 +140,7 @@ class _HyperscanStream:
         self._literal: list[tuple[int, int]] = []
         self._pattern: list[tuple[int, int]] = []
         self._origin = origin
+        self._db = db          # the stream must not outlive its database
         # python-hyperscan keeps no reference to the handler: hold it here, or it is freed
         # while the stream still calls it (a segfault).
         self._handler = self._on_match
