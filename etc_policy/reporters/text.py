@@ -1,42 +1,148 @@
-"""Human output with rich: findings grouped by file, a summary line, the inspect listing,
-the rule catalogue and a rule's manual.
+"""Human output: findings grouped by file, a summary line, the inspect listing, the rule
+catalogue and a rule's manual; rich on a terminal, plain text elsewhere.
 
 The console is always injected by the CLI (never bound to a stream at import), so the same
 code writes colour to a terminal and plain text to a pipe or to `--output`. Every piece of
-user data goes through `Text` (never markup), so a `[` in a message cannot restyle output.
+user data goes into a `Text` (never markup), so a `[` in a message cannot restyle output.
+
+Speed: importing rich costs ~18 ms, and the pre-commit hook prints its findings to a pipe,
+where rich writes no style at all. So the render functions build `Text`, a record of the
+rich `Text` calls; on a terminal (as rich decides it, `FORCE_COLOR` etc. included) they are
+replayed into rich, and elsewhere `PlainConsole` writes exactly the characters rich would
+(its control-code stripping included; a line with a tab, which rich expands by cell width,
+still goes through rich).
 """
 
 from __future__ import annotations
 
+import builtins
+import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from itertools import groupby
-from typing import IO, Any
-
-from rich.console import Console
-from rich.text import Text
+from typing import IO, TYPE_CHECKING, Any
 
 from etc_policy.findings import FailOn, Finding, Report, Severity
 from etc_policy.model import Entry, Source
 
+if TYPE_CHECKING:
+    from rich.console import Console
+
 STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
+# rich.control.STRIP_CONTROL_CODES: bell, backspace, vertical tab, form feed, carriage return
+_STRIP = dict.fromkeys((7, 8, 11, 12, 13))
 
 
-def make_console(stream: IO[str], *, color: bool | None = None) -> Console:
+class Text:
+    """A line as the rich `Text` calls that make it: `Text(text, style=…)`, `.append`,
+    `Text.assemble`. `rich()` replays them; `plain` is the characters without styles."""
+
+    __slots__ = ("_base", "_parts")
+
+    def __init__(self, text: str = "", style: str = "") -> None:
+        self._base = (text, style)
+        self._parts: list[tuple[str, str | None]] = []
+
+    def append(self, text: str, style: str | None = None) -> Text:
+        self._parts.append((text, style))
+        return self
+
+    @classmethod
+    def assemble(cls, *parts: str | tuple[str, str]) -> Text:
+        line = cls()
+        for part in parts:
+            if isinstance(part, str):
+                line.append(part)
+            else:
+                line.append(*part)
+        return line
+
+    @property
+    def plain(self) -> str:
+        return self._base[0] + "".join(text for text, _ in self._parts)
+
+    def rich(self) -> Any:
+        from rich.text import Text as RichText
+
+        line = RichText(self._base[0], style=self._base[1])
+        for text, style in self._parts:
+            line.append(text, style=style)
+        return line
+
+
+class PlainConsole:
+    """What a rich Console (as `make_console` sets it up) writes to a stream that is not a
+    terminal: the text without control codes, one `print` a line, flushed like rich."""
+
+    def __init__(self, stream: IO[str], *, color: bool | None) -> None:
+        self.file = stream
+        self._color = color
+
+    def print(self, line: Text | None = None) -> None:
+        if line is None:
+            self.file.write("\n")
+        elif "\t" in line.plain:
+            _rich_console(self.file, color=self._color).print(line.rich())
+            return
+        else:
+            self.file.write(line.plain.translate(_STRIP) + "\n")
+        self.file.flush()
+
+
+def make_console(stream: IO[str], *, color: bool | None = None) -> Console | PlainConsole:
     """A console on `stream`: colour only when it is a terminal (or `color` forces it)."""
+    if sys.platform == "win32" or hasattr(builtins, "get_ipython") or \
+            _rich_is_terminal(stream, color=color):
+        return _rich_console(stream, color=color)
+    return PlainConsole(stream, color=color)
+
+
+def _rich_console(stream: IO[str], *, color: bool | None) -> Console:
+    from rich.console import Console
+
     return Console(file=stream, force_terminal=color, no_color=True if color is False else None,
                    highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 
-def render_report(report: Report, console: Console, *, fail_on: FailOn) -> None:
+def _rich_is_terminal(stream: IO[str], *, color: bool | None) -> bool:
+    """rich's Console.is_terminal (rich 13-15) for `force_terminal=color`: when it is False
+    rich renders no style, so the plain console writes the same text."""
+    if color is not None:
+        return color
+    if getattr(sys.stdin, "__module__", "").startswith("idlelib"):
+        return False
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None:
+        return force != ""
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return False if isatty is None else bool(isatty())
+    except ValueError:
+        return False
+
+
+def _print(console: Console | PlainConsole, line: Text | None = None) -> None:
+    if isinstance(console, PlainConsole):
+        console.print(line)
+    elif line is None:
+        console.print()
+    else:
+        console.print(line.rich())
+
+
+def render_report(report: Report, console: Console | PlainConsole, *, fail_on: FailOn) -> None:
     active = sorted(report.active(), key=Finding.sort_key)
     for path, group in groupby(active, key=lambda finding: finding.path):
-        console.print(Text(path, style="bold underline"))
+        _print(console, Text(path, style="bold underline"))
         for finding in group:
-            console.print(_finding_line(finding))
-        console.print()
+            _print(console, _finding_line(finding))
+        _print(console)
     for notice in report.notices:
-        console.print(Text.assemble(("notice: ", "magenta"), notice))
-    console.print(_summary(report, fail_on=fail_on))
+        _print(console, Text.assemble(("notice: ", "magenta"), notice))
+    _print(console, _summary(report, fail_on=fail_on))
 
 
 def _finding_line(finding: Finding) -> Text:
@@ -76,24 +182,24 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def render_inspect(sources: Sequence[Source], console: Console, *,
+def render_inspect(sources: Sequence[Source], console: Console | PlainConsole, *,
                    reason_of: Callable[[Entry], str | None],
                    hint_of: Callable[[Entry], str | None], reveal: bool) -> None:
     for source in sources:
         environment = source.environment or "unknown environment"
-        console.print(Text.assemble((source.path, "bold underline"),
+        _print(console, Text.assemble((source.path, "bold underline"),
                                     (f"  {source.kind.value}, {environment}", "dim")))
         width = max((len(entry.key) for entry in source.entries), default=0)
         for entry in source.entries:
-            console.print(_entry_line(entry, width=width, reason=reason_of(entry),
+            _print(console, _entry_line(entry, width=width, reason=reason_of(entry),
                                       hint=hint_of(entry), reveal=reveal))
         for diagnostic in source.diagnostics:
-            console.print(Text.assemble(("  ", ""), (f"{diagnostic.line}:{diagnostic.column}  ",
+            _print(console, Text.assemble(("  ", ""), (f"{diagnostic.line}:{diagnostic.column}  ",
                                                      "dim"), (diagnostic.code, "yellow"),
                                         f"  {diagnostic.message}"))
         if not source.entries:
-            console.print(Text("  (no entries)", style="dim"))
-        console.print()
+            _print(console, Text("  (no entries)", style="dim"))
+        _print(console)
 
 
 def _entry_line(entry: Entry, *, width: int, reason: str | None, hint: str | None,
@@ -117,29 +223,29 @@ def _revealed(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def render_rules(rules: Iterable[Any], console: Console) -> None:
+def render_rules(rules: Iterable[Any], console: Console | PlainConsole) -> None:
     """The catalogue: id, severity, pack, name (one rule a line)."""
     for rule in rules:
         severity = Severity(rule.severity)
-        console.print(Text.assemble((f"{rule.id}  ", "bold"),
+        _print(console, Text.assemble((f"{rule.id}  ", "bold"),
                                     (severity.value.ljust(9), STYLES[severity]),
                                     (f"{rule.pack}".ljust(20), "dim"), rule.name))
 
 
-def render_explain(rule: Any, console: Console) -> None:
+def render_explain(rule: Any, console: Console | PlainConsole) -> None:
     """A rule's manual: what, why, example, fix (the pack's docs block)."""
     severity = Severity(rule.severity)
-    console.print(Text.assemble((f"{rule.id} ", "bold"), (rule.name, "bold"),
+    _print(console, Text.assemble((f"{rule.id} ", "bold"), (rule.name, "bold"),
                                 ("  ", ""), (severity.value, STYLES[severity]),
                                 (f"  pack {rule.pack}", "dim")))
     for title in ("what", "why", "example", "fix"):
-        console.print()
-        console.print(Text(title.capitalize(), style="bold underline"))
+        _print(console)
+        _print(console, Text(title.capitalize(), style="bold underline"))
         body = str(getattr(rule.docs, title)).rstrip("\n")
         indent = "    " if title == "example" else "  "
         for line in body.splitlines():
-            console.print(Text(indent + line))
+            _print(console, Text(indent + line))
     tags = getattr(rule, "tags", ())
     if tags:
-        console.print()
-        console.print(Text("tags: " + ", ".join(tags), style="dim"))
+        _print(console)
+        _print(console, Text("tags: " + ", ".join(tags), style="dim"))
