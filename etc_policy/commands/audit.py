@@ -160,7 +160,15 @@ def configured_logs(project: Project, environment: str) -> list[str]:
     for pattern in env.logs:
         full = str(base / pattern)
         out.extend(sorted(glob.glob(full, recursive=True)) if glob.has_magic(pattern) else [full])
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(_from_cwd(path) for path in out))
+
+
+def _from_cwd(path: str) -> str:
+    """Log findings name the file as the scan opened it: relative to the cwd when inside it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path
 
 
 def scan_logs(project: Project, workspace: "Workspace", environment: str, *, logs: Sequence[str],

@@ -28,7 +28,7 @@ main{max-width:1120px;margin:0 auto;padding:32px 24px 64px}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:36px 0 12px}
 h3{font-size:15px;margin:20px 0 8px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
 .sub{color:var(--muted);margin:0 0 24px}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(130px,1fr));gap:12px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:14px 16px}
 .card b{display:block;font-size:28px;line-height:1.1}.card span{color:var(--muted);font-size:13px}
 .card.bad b{color:var(--error)}.card.warn b{color:var(--warning)}.card.good b{color:var(--ok)}
@@ -52,8 +52,9 @@ padding:4px 0;border-bottom:1px solid var(--line);font-size:13px}
 .tl-bar{position:relative;height:14px;background:var(--bg);border-radius:7px}
 .tl-dot{position:absolute;top:1px;width:12px;height:12px;border-radius:50%;margin-left:-6px}
 .tl-today{position:absolute;top:-4px;bottom:-4px;width:2px;background:var(--ink);opacity:.5}
-.tl-axis{display:flex;justify-content:space-between;color:var(--muted);font-size:12px;
-margin:6px 0 0 272px;padding-right:122px}
+.tl-axis{display:grid;grid-template-columns:260px 1fr 110px;gap:12px;color:var(--muted);
+font-size:12px;padding:6px 20px 0}.tl-scale{position:relative;height:16px}
+.tl-scale span{position:absolute;white-space:nowrap}
 footer{margin-top:40px;color:var(--muted);font-size:12px}
 """
 _STATE_CLASS = {State.OVERDUE: "overdue", State.DUE_SOON: "due-soon", State.OK: "ok",
@@ -184,6 +185,9 @@ def _timeline(audit: AuditReport) -> list[str]:
                    f'<div class="tl-bar"><div class="tl-today" style="left:{pos(audit.as_of)}">'
                    f'</div><div class="tl-dot" style="left:{pos(status.due)};background:'
                    f'{_DOT[status.state]}"></div></div><div>{e(status.due.isoformat())}</div></div>')
-    out += ["</div>", f'<div class="tl-axis"><span>{e(start.isoformat())}</span>'
-            f"<span>today {e(audit.as_of.isoformat())}</span><span>{e(end.isoformat())}</span></div>"]
+    out += ["</div>", f'<div class="tl-axis"><div></div><div class="tl-scale">'
+            f'<span style="left:0">{e(start.isoformat())}</span>'
+            f'<span style="left:{pos(audit.as_of)};transform:translateX(-50%)">today '
+            f'{e(audit.as_of.isoformat())}</span>'
+            f'<span style="right:0">{e(end.isoformat())}</span></div><div></div></div>']
     return out
