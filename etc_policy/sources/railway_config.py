@@ -415,9 +415,9 @@ def _schema() -> dict:
 @functools.cache
 def _validator():
     """The Draft 7 validator for railway.schema.json, built once per process."""
-    from jsonschema import Draft7Validator  # heavy: only invalid (or unusual) configs need it
+    from etc_policy.sources.draft7 import draft7_validator  # jsonschema: only invalid configs
 
-    return Draft7Validator(_schema())
+    return draft7_validator(_schema())
 
 
 def validate(document: object, entries: dict[str, Entry]) -> list[Diagnostic]:
