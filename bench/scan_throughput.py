@@ -21,7 +21,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 OURS = r"""
@@ -100,9 +99,10 @@ def main(argv: list[str] | None = None) -> int:
                                                      "all", "re2"],
             "rg -F -n -f needles.txt": [tool("rg"), "-F", "-n", "-f", str(needles_txt), str(log)],
             "kingfisher scan --no-validate": [tool("kingfisher"), "scan", str(log), "--no-validate",
-                                              "--format", "json", "--no-update-check"],
-            "betterleaks dir": [tool("betterleaks"), "dir", str(log), "--no-banner",
-                                "--max-target-megabytes", str(size // (1 << 20) + 1), "-o", "-"],
+                                              "--format", "json", "--max-file-size", "0"],
+            # Its size limit is in MB (10^6) and a file over it is skipped silently.
+            "betterleaks": [tool("betterleaks"), str(log), "--no-banner", "--max-target-megabytes",
+                            str(2 * size // 10**6 + 10), "-o", str(Path(tmp) / "betterleaks.json")],
         }
         warm(log)
         results: dict[str, dict[str, object]] = {}

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import base64
-import io
 import random
 from pathlib import Path
 from types import ModuleType
@@ -217,4 +216,3 @@ def test_no_needles_and_no_patterns_is_an_empty_scan(tmp_path: Path) -> None:
     log.write_bytes(b"nothing here\n")
     for engine in ENGINES:
         assert list(scan_paths([str(log)], needles=[], engine=engine)) == []
-    _ = io  # stdin scans are covered in test_inputs
