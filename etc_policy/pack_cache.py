@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1
+MAX_ENTRIES = 256   # oldest entries beyond this are removed when one is written
 PACKAGE = Path(__file__).resolve().parent
 # The sources whose edits can change what a validated pack looks like: the pack models,
 # every check kind's Params and the registry, the detector names, the shared types.
@@ -51,15 +52,18 @@ _SOURCE_GLOBS = ("policy.py", "pack_cache.py", "patterns.py", "model.py", "findi
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ReadFile:
-    """A pack file as it was read: the path used, where it resolved to, its bytes' hash."""
+    """A pack file as it was read: the path used, where it resolved to, its bytes' hash, and
+    whether it was named as a shipped pack (its display path then depends on nothing else)."""
 
     path: str
     resolved: str
     sha256: str
+    by_name: bool = False
 
     @classmethod
-    def of(cls, file: Path, data: bytes) -> ReadFile:
-        return cls(str(file.absolute()), str(file.resolve()), hashlib.sha256(data).hexdigest())
+    def of(cls, file: Path, data: bytes, *, by_name: bool) -> ReadFile:
+        return cls(str(file.absolute()), str(file.resolve()), hashlib.sha256(data).hexdigest(),
+                   by_name)
 
     def unchanged(self) -> bool:
         file = Path(self.path)
@@ -82,18 +86,22 @@ def cache_dir() -> Path | None:
     if os.environ.get("ETC_POLICY_NO_CACHE"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or ""
-    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    try:
+        root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    except RuntimeError:  # no home folder to be found: no cache
+        return None
     return root / "etc-policy" / "packs"
 
 
-def _entry_path(ref: str, base_dir: Path) -> Path | None:
+def _entry_path(ref: str, base_dir: Path | None) -> Path | None:
+    """`base_dir` None: a shipped pack (by name), the same entry from every project."""
     folder = cache_dir()
     if folder is None:
         return None
     from etc_policy import __version__
 
     material = json.dumps([FORMAT, __version__, sys.version, _pydantic_version(), _source_hash(),
-                           ref, str(base_dir.resolve())])
+                           ref, None if base_dir is None else str(base_dir.resolve())])
     return folder / (hashlib.sha256(material.encode("utf-8")).hexdigest()[:40] + ".json")
 
 
@@ -121,8 +129,9 @@ def _source_hash() -> str:
 # --- lookup and store -------------------------------------------------------------------
 
 
-def lookup(ref: str, *, base_dir: Path) -> Any | None:
-    """The cached Pack for `ref` resolved from `base_dir`, or None (miss, stale, corrupt)."""
+def lookup(ref: str, *, base_dir: Path | None) -> Any | None:
+    """The cached Pack for `ref` resolved from `base_dir` (None: a shipped pack by name), or
+    None (miss, stale, corrupt)."""
     try:
         path = _entry_path(ref, base_dir)
         if path is None:
@@ -140,7 +149,7 @@ def lookup(ref: str, *, base_dir: Path) -> Any | None:
         return None
 
 
-def store(ref: str, *, base_dir: Path, files: Iterable[ReadFile], pack: Any) -> None:
+def store(ref: str, *, base_dir: Path | None, files: Iterable[ReadFile], pack: Any) -> None:
     """Write the entry atomically; silently do nothing if it cannot be encoded or written."""
     try:
         path = _entry_path(ref, base_dir)
@@ -155,8 +164,19 @@ def store(ref: str, *, base_dir: Path, files: Iterable[ReadFile], pack: Any) -> 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(path, document)
+        _prune(path.parent)
     except OSError:
         return
+
+
+def _prune(folder: Path) -> None:
+    """Keep the folder small: projects come and go (and tests make temporary ones)."""
+    entries = list(folder.glob("*.json"))
+    if len(entries) <= MAX_ENTRIES:
+        return
+    by_age = sorted(entries, key=lambda entry: entry.stat().st_mtime)
+    for entry in by_age[: len(entries) - MAX_ENTRIES]:
+        entry.unlink(missing_ok=True)
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -192,7 +192,7 @@ def shipped_pack_names() -> list[str]:
 
 def _locate(ref: str, *, base_dir: Path, root: Path) -> tuple[Path, str]:
     """A shipped name (`railway-production`) or a path; returns (file, display path)."""
-    if "/" not in ref and "\\" not in ref and not ref.endswith((".yaml", ".yml")):
+    if _is_shipped_name(ref):
         file = shipped_dir() / f"{ref}.yaml"
         if not file.is_file():
             known = ", ".join(shipped_pack_names()) or "none"
@@ -222,14 +222,22 @@ def load_pack(ref: str, *, base_dir: Path, registry: Mapping[str, Any] | None = 
         return _load(ref, base_dir=base_dir, root=base_dir, registry=registry, stack=())
     from etc_policy import pack_cache
 
-    cached = pack_cache.lookup(ref, base_dir=base_dir)
+    # A shipped pack by name that extends only shipped packs by name does not depend on the
+    # project folder (checked before storing): one entry serves every project.
+    key_dir = None if _is_shipped_name(ref) else base_dir
+    cached = pack_cache.lookup(ref, base_dir=key_dir)
     if isinstance(cached, Pack):
         return cached
     read: list[ReadFile] = []
     pack = _load(ref, base_dir=base_dir, root=base_dir, registry=_registry(None), stack=(),
                  read=read)
-    pack_cache.store(ref, base_dir=base_dir, files=read, pack=pack)
+    if key_dir is not None or all(f.by_name for f in read):
+        pack_cache.store(ref, base_dir=key_dir, files=read, pack=pack)
     return pack
+
+
+def _is_shipped_name(ref: str) -> bool:
+    return "/" not in ref and "\\" not in ref and not ref.endswith((".yaml", ".yml"))
 
 
 def _registry(registry: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -254,7 +262,7 @@ def _load(ref: str, *, base_dir: Path, root: Path, registry: Mapping[str, Any],
     if read is not None:
         from etc_policy.pack_cache import ReadFile
 
-        read.append(ReadFile.of(file, raw))
+        read.append(ReadFile.of(file, raw, by_name=_is_shipped_name(ref)))
     data, lines = load_yaml_with_lines(raw.decode("utf-8"), display_path=shown)
     spec = _validate_spec(data, lines, shown=shown)
     parents = tuple(

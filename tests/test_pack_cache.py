@@ -231,3 +231,38 @@ def test_a_value_the_encoder_does_not_know_is_not_cached() -> None:
 
 def _rule(pack: Pack, rule_id: str):
     return next(rule for rule in pack.rules if rule.id == rule_id)
+
+
+def test_a_shipped_pack_has_one_entry_for_every_project(tmp_path: Path, cache_home: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = load_pack("dotenv", base_dir=tmp_path / "a")
+    second = load_pack("dotenv", base_dir=tmp_path / "b")
+    assert len(entries(cache_home)) == 1
+    assert_same(first, second)
+
+
+def test_a_shipped_pack_extending_a_path_is_keyed_by_folder(tmp_path: Path, cache_home: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    (shipped / "base.yaml").write_text(BASE, encoding="utf-8")
+    (shipped / "top.yaml").write_text(BASE.replace("name: base", "name: top").replace(
+        "BASE001", "TOP001").replace("min-length", "top-length") + "extends: [./base.yaml]\n",
+        encoding="utf-8")
+    import etc_policy.policy
+
+    monkeypatch.setattr(etc_policy.policy, "shipped_dir", lambda: shipped)
+    pack = load_pack("top", base_dir=tmp_path)
+    assert pack.parents[0].path == "shipped/base.yaml"   # relative to the folder
+    assert entries(cache_home) == []                     # so not stored under the name
+
+
+def test_the_cache_folder_is_pruned(tmp_path: Path, cache_home: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pack_cache, "MAX_ENTRIES", 2)
+    pack = team(tmp_path)
+    for name in ("a", "b", "c", "d"):
+        (tmp_path / name).mkdir()
+        load_pack(str(pack), base_dir=tmp_path / name)
+    assert len(entries(cache_home)) == 2
