@@ -25,6 +25,14 @@ class Params(Frozen):
 
 def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
     for entry in entries(ctx):
-        if entry.quote is None and isinstance(entry.value, str) and any(c in JS_WHITESPACE for c in entry.value):
+        if entry.quote is None and isinstance(entry.value, str) and _has_whitespace(entry.value):
             yield Hit(message=f"value of {entry.key} contains whitespace but is not quoted",
                       entry=entry, line=entry.value_line, column=entry.value_column)
+
+
+_WHITESPACE = frozenset(JS_WHITESPACE)
+
+
+def _has_whitespace(value: str) -> bool:
+    # set intersection runs in C: a per-character generator took seconds on a 50 MB value
+    return not _WHITESPACE.isdisjoint(value)

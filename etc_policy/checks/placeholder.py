@@ -69,9 +69,14 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
               hint=hint(value))
 
 
+# Placeholders are short template text. A longer value is real data (a PEM key is ~3.3k
+# characters), and running the alternation over a multi-megabyte value took seconds per call.
+MAX_PLACEHOLDER_LENGTH = 8192
+
+
 def is_placeholder(value: str, *, extra: tuple[str, ...] = ()) -> bool:
     text = value.strip()
-    if not text:
+    if not text or len(text) > MAX_PLACEHOLDER_LENGTH:
         return False
     if extra and text.casefold() in {item.casefold() for item in extra}:
         return True
