@@ -33,6 +33,15 @@ def network_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return log
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """etc-policy's caches (compiled packs) go to a per-session folder, not the user's
+    ~/.cache; the canary tests read it to prove no value ever lands in a cache."""
+    home = tmp_path_factory.mktemp("xdg-cache")
+    os.environ["XDG_CACHE_HOME"] = str(home)
+    return home
+
+
 @pytest.fixture(autouse=True)
 def _no_network(network_log: Path) -> object:
     before = network_log.stat().st_size

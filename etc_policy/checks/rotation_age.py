@@ -86,7 +86,7 @@ def _message(status: SecretStatus, params: Params) -> str | None:
         return None
     if status.state is State.DUE_SOON:
         return (f"{status.key} ({status.environment}) is due for rotation on {status.due}, "
-                f"in {status.days_left} days ({basis})")
+                f"in {status.days_left} day{'' if status.days_left == 1 else 's'} ({basis})")
     if status.changed:
         return (f"{status.key} ({status.environment}) changed since the rotation ledger's "
                 "record; record the rotation (`etc-policy rotation record` or "
