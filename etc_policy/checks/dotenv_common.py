@@ -78,3 +78,17 @@ def delimiter(ctx: CheckContext, entry: Entry) -> tuple[int, str] | None:
     start = entry.column - 1 + len(entry.key)
     end = entry.value_column - (2 if entry.quote else 1) if entry.value_line == entry.line else len(line)
     return start, line[start:end]
+
+
+_NAME_PART = 12   # longest part between underscores that still reads as a word of a name
+
+
+def name_like(token: str) -> bool:
+    """True when a bare token reads as a variable name (DATABASE_URL, Stripe_Key_2), not a
+    pasted value. A line holding only `sk-…` or `AKIA…` would otherwise put the secret into
+    a finding's message and key; such tokens are described, never shown."""
+    if not token or len(token) > 64 or not (token[0].isalpha() or token[0] == "_"):
+        return False
+    if not all(c.isascii() and (c.isalnum() or c == "_") for c in token):
+        return False
+    return all(len(part) <= _NAME_PART for part in token.split("_"))

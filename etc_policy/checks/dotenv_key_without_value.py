@@ -17,7 +17,7 @@ import re
 from typing import Iterator
 
 from etc_policy.checks.base import CheckContext, Hit
-from etc_policy.checks.dotenv_common import DEFAULT_SOURCES, Frozen, entries, lines  # noqa: F401
+from etc_policy.checks.dotenv_common import DEFAULT_SOURCES, Frozen, entries, lines, name_like  # noqa: F401
 from etc_policy.sources.dotenv import JS_WHITESPACE
 
 KIND = "dotenv_key_without_value"
@@ -37,9 +37,16 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
         if diagnostic.code != "dotenv.unparseable-line" or diagnostic.line > len(text):
             continue
         bare = BARE_KEY.fullmatch(text[diagnostic.line - 1])
-        if bare is not None:
-            yield Hit(message=f"key {bare.group(1)} has no '=' and no value; Node dotenv ignores it",
-                      line=diagnostic.line, column=bare.start(1) + 1, key=bare.group(1))
+        if bare is None:
+            continue
+        token = bare.group(1)
+        if name_like(token):
+            yield Hit(message=f"key {token} has no '=' and no value; Node dotenv ignores it",
+                      line=diagnostic.line, column=bare.start(1) + 1, key=token)
+        else:  # a pasted value, perhaps a secret: describe it, never show it
+            yield Hit(message=f"a value-like token ({len(token)} chars) stands alone on the "
+                      "line with no key and no '='; Node dotenv ignores it",
+                      line=diagnostic.line, column=bare.start(1) + 1)
     if not params.allow_empty:
         for entry in entries(ctx):
             if entry.value == "" and entry.quote is None:

@@ -1,0 +1,240 @@
+"""The first promise, proved end to end: no secret value in any output of any command.
+
+A project whose every secret is a unique canary string is put through every command with
+every output format, every written file (reports, baselines, ledgers) and the cache, plus the
+error paths (a malformed .env with the canary on the bad line, a broken pack holding it, a
+check that raises with the value in its message). The canaries must appear nowhere, except
+in `inspect --reveal`. Redacted hints show at most 4 leading characters and the length.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cli_support import run_main
+
+# Each canary's core is a run no hint, fingerprint or encoding could show by accident.
+CANARIES = {
+    "JWT_SECRET": "jwtCANARYa1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8",
+    "SESSION_SECRET": "sessCANARYq8w7e6r5t4y3u2i1o0p9a8s7d6f5g4",
+    "OPENAI_API_KEY": "sk-proj-" + "oaiCANARY" + "Ab1" * 22 + "T3BlbkFJ" + "Cd2" * 24 + "x",
+    "CLOUDINARY_API_SECRET": "cldCANARYz9y8x7w6v5u4t3s2r1",
+    "POSTGRES_PASSWORD": "pgCANARYmnbvcxzlkjhgfdsapoiu",
+}
+CORES = ("jwtCANARY", "sessCANARY", "oaiCANARY", "cldCANARY", "pgCANARY")
+ENV = "\n".join([
+    "NODE_ENV=production",
+    "USE_MOCK_OPENAI=false",
+    f"JWT_SECRET={CANARIES['JWT_SECRET']}",
+    f"SESSION_SECRET={CANARIES['SESSION_SECRET']}",
+    f"OPENAI_API_KEY={CANARIES['OPENAI_API_KEY']}",
+    "CLOUDINARY_CLOUD_NAME=demo-cloud",
+    "CLOUDINARY_API_KEY=123456789012345",
+    f"CLOUDINARY_API_SECRET={CANARIES['CLOUDINARY_API_SECRET']}",
+    "DATABASE_URL=postgresql://postgres:"
+    f"{CANARIES['POSTGRES_PASSWORD']}@postgres.railway.internal:5432/railway",
+    "",
+])
+
+
+def _encodings(value: str) -> Iterator[str]:
+    yield value
+    yield base64.b64encode(value.encode()).decode()
+    yield urllib.parse.quote_plus(value)
+    yield json.dumps(value)[1:-1]
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    (root / "logs").mkdir(parents=True)
+    (root / ".env.production").write_text(ENV)
+    # the same secrets reused in staging (a reuse finding must not show them either)
+    (root / ".env.staging").write_text(ENV.replace("NODE_ENV=production", "NODE_ENV=staging"))
+    (root / "railway-variables.production.json").write_text(json.dumps(
+        {key: value for key, value in (line.split("=", 1) for line in ENV.splitlines() if line)},
+        indent=2))
+    (root / "railway.json").write_text(json.dumps({"deploy": {
+        "healthcheckPath": "/api/health", "restartPolicyType": "ON_FAILURE",
+        "registryCredentials": {"username": "bot", "password": CANARIES["SESSION_SECRET"]}}}))
+    log_lines = [f'{{"message":"boot ok","n":{i}}}' for i in range(20)]
+    for key, value in CANARIES.items():
+        for encoded in _encodings(value):
+            log_lines.append(f"debug {key.lower()} leaked: {encoded} end")
+    (root / "logs" / "app.log").write_text("\n".join(log_lines) + "\n")
+    (root / ".etc-policy.yaml").write_text(
+        "environments:\n"
+        "  production:\n"
+        "    sources: [.env.production, {path: railway-variables.production.json, "
+        "kind: railway-variables}]\n"
+        "    logs: [logs/*.log]\n"
+        "  staging: {sources: [.env.staging]}\n")
+    return root
+
+
+def _assert_clean(text: str, where: str) -> None:
+    for core in CORES:
+        assert core not in text, f"canary {core} leaked into {where}"
+
+
+def _files_under(folder: Path) -> Iterator[Path]:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            yield path
+
+
+def _commands(project: Path, out: Path) -> list[tuple[str, ...]]:
+    p = str(project)
+    commands: list[tuple[str, ...]] = []
+    for fmt in ("text", "json", "sarif", "github", "markdown"):
+        commands.append(("check", p, "-f", fmt, "--fail-on", "note"))
+        commands.append(("scan", str(project / "logs"), "--env-file", str(project / ".env.production"),
+                         "-f", fmt, "--fail-on", "note"))
+    for fmt in ("text", "json", "markdown", "sarif", "html"):
+        commands.append(("audit", p, "-f", fmt, "--as-of", "2026-11-29"))
+    for fmt in ("text", "json"):
+        commands.append(("inspect", p, "-f", fmt))
+        commands.append(("rules", "-f", fmt))
+        commands.append(("explain", "RWY004", "-f", fmt))
+    for fmt in ("table", "markdown", "json", "ics"):
+        commands.append(("rotation", "report", p, "-f", fmt, "--as-of", "2026-11-29"))
+    commands.append(("rotation", "status", p, "--as-of", "2026-11-29"))
+    commands.append(("check", p, "-f", "json", "-o", str(out / "report.json")))
+    commands.append(("baseline", p, "-o", str(out / "baseline.json")))
+    return commands
+
+
+def test_no_canary_in_any_output_or_file(capsys: pytest.CaptureFixture[str], project: Path,
+                                         tmp_path: Path, cache_home: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    os.chdir(project)
+    # record rotations first, so a ledger exists and every rotation/audit path has data
+    recorded = run_main(capsys, "rotation", "record", str(project), "--rotated-on",
+                        "2026-06-01", "--as-of", "2026-06-01")
+    assert recorded.code == 0, recorded
+    assert (project / ".etc-policy-ledger.json").is_file()
+    for args in _commands(project, out):
+        result = run_main(capsys, *args)
+        assert result.code in (0, 1), (args, result.err)
+        assert "Traceback" not in result.all
+        _assert_clean(result.out, f"stdout of {' '.join(args[:2])}")
+        _assert_clean(result.err, f"stderr of {' '.join(args[:2])}")
+    # the project tree: ledger, baseline and reports we wrote; the cache
+    for folder in (out, cache_home):
+        for path in _files_under(folder):
+            _assert_clean(path.read_text(encoding="utf-8", errors="replace"), str(path))
+    _assert_clean((project / ".etc-policy-ledger.json").read_text(), "the ledger")
+
+
+def test_scan_finds_every_canary_encoding_but_never_prints_it(
+        capsys: pytest.CaptureFixture[str], project: Path) -> None:
+    result = run_main(capsys, "scan", str(project / "logs"), "--env-file",
+                      str(project / ".env.production"), "-f", "json")
+    assert result.code == 1
+    findings = json.loads(result.out)["findings"]
+    leaked = {(f["key"], f["encoding"]) for f in findings if f["rule_id"] == "LOG001"}
+    for key in ("JWT_SECRET", "SESSION_SECRET", "CLOUDINARY_API_SECRET", "OPENAI_API_KEY"):
+        # these values are URL- and JSON-safe, so only raw and base64 differ from the raw form
+        found = {encoding for k, encoding in leaked if k == key}
+        assert "raw" in found and any(e.startswith("base64") for e in found), (key, found)
+    _assert_clean(result.all, "scan json")
+
+
+def test_hints_show_at_most_four_leading_characters(capsys: pytest.CaptureFixture[str],
+                                                     project: Path) -> None:
+    for args in (("check", str(project), "-f", "json", "--fail-on", "never"),
+                 ("scan", str(project / "logs"), "--env-file", str(project / ".env.production"),
+                  "-f", "json", "--fail-on", "never")):
+        findings = json.loads(run_main(capsys, *args).out)["findings"]
+        hints = [f["hint"] for f in findings if f.get("hint")]
+        assert hints, args
+        for hint in hints:
+            shown = hint.split("…")[0]
+            assert len(shown) <= 4, hint
+            assert hint.endswith("chars)"), hint
+
+
+def test_reveal_is_the_only_way_out(capsys: pytest.CaptureFixture[str], project: Path) -> None:
+    revealed = run_main(capsys, "inspect", str(project), "--reveal", "-f", "json")
+    assert revealed.code == 0
+    assert all(core in revealed.out for core in CORES)
+    assert "warning" in revealed.err.lower()
+
+
+def test_malformed_env_with_canary_on_the_bad_line(capsys: pytest.CaptureFixture[str],
+                                                   tmp_path: Path) -> None:
+    secret = CANARIES["JWT_SECRET"]
+    (tmp_path / ".env.production").write_text(
+        f'{secret}\nJWT_SECRET="{secret}\nexport {secret}\nJWT_SECRET {secret}\n'
+        f"JWT_SECRET={secret}\x0b{secret}\n")
+    for command in ("check", "inspect"):
+        for fmt in ("text", "json"):
+            result = run_main(capsys, command, str(tmp_path), "-f", fmt)
+            assert result.code in (0, 1), result
+            _assert_clean(result.all, f"{command} {fmt} on a malformed .env")
+
+
+def test_broken_pack_holding_a_canary(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    secret = CANARIES["SESSION_SECRET"]
+    pack = tmp_path / "team.yaml"
+    pack.write_text("schema_version: 1\nname: team\ndescription: d\nrules:\n"
+                    f"  - id: TEAM001\n    name: x\n    severity: {secret}\n"
+                    f"    check: {{kind: equals, value: {secret}, bogus: {secret}}}\n"
+                    "    docs: {what: a, why: b, example: c, fix: d}\n")
+    for args in (("validate", str(pack)), ("check", str(tmp_path), "--pack", str(pack))):
+        result = run_main(capsys, *args)
+        assert result.code == 2
+        _assert_clean(result.all, "a broken pack's error")
+
+
+def test_exception_with_a_value_in_scope(capsys: pytest.CaptureFixture[str], project: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check that crashes with the value in its message: the run goes on, the notice and
+    the output name the rule and the exception type only."""
+    from etc_policy.checks import REGISTRY
+
+    module = REGISTRY["jwt_secret"]
+
+    def explode(params: object, ctx: object) -> Iterator[object]:
+        raise ValueError(f"cannot handle {ctx.entry.value!s}")  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(module, "check", explode)
+    for fmt in ("text", "json", "sarif"):
+        result = run_main(capsys, "check", str(project), "-f", fmt, "--fail-on", "never")
+        assert result.code == 0
+        assert "ValueError" in result.all
+        _assert_clean(result.all, f"check {fmt} with a crashing check")
+
+
+def test_internal_error_shows_the_type_only(capsys: pytest.CaptureFixture[str], project: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from etc_policy import engine
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(CANARIES["JWT_SECRET"])
+
+    monkeypatch.setattr(engine, "evaluate", boom)
+    result = run_main(capsys, "check", str(project))
+    assert result.code == 3
+    assert result.err.strip() == "etc-policy: internal error: RuntimeError"
+    _assert_clean(result.all, "an internal error")
+
+
+def test_project_copy_is_not_modified_by_read_commands(capsys: pytest.CaptureFixture[str],
+                                                      project: Path, tmp_path: Path) -> None:
+    before = {p: p.read_bytes() for p in _files_under(project)}
+    snapshot = tmp_path / "snapshot"
+    shutil.copytree(project, snapshot)
+    for args in (("check", str(project)), ("inspect", str(project)),
+                 ("scan", str(project / "logs"), "--env-file", str(project / ".env.production")),
+                 ("audit", str(project), "--as-of", "2026-11-29")):
+        run_main(capsys, *args)
+    assert {p: p.read_bytes() for p in _files_under(project)} == before
