@@ -1,5 +1,5 @@
 """`python -m etc_policy` runs the same CLI as the `etc-policy` console script."""
 
-from etc_policy.cli import main
+from etc_policy.launch import main
 
 raise SystemExit(main())

@@ -8,15 +8,15 @@ turns exceptions into exit codes; it never prints a traceback or an exception's 
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
 from etc_policy import __version__
 from etc_policy.commands.common import DataFormat, OutputFormat
-from etc_policy.errors import EtcPolicyError, ExitCode
+from etc_policy.errors import ExitCode
 from etc_policy.findings import FailOn
+from etc_policy.launch import fail, guarded, save_table
 
 from typer import Abort
 
@@ -106,10 +106,11 @@ def check(paths: Paths = None, pack: Packs = None, config: Config = None,
     """Evaluate the policy packs against the sources."""
     from etc_policy.commands import check as command
 
-    return command.run(paths or ["."], packs=pack or (), config=config, environment=environment,
-                       output_format=output_format, output=output, fail_on=fail_on, quiet=quiet,
-                       baseline=baseline, sarif_category=sarif_category, as_of=as_of,
-                       update_ledger=update_ledger, skip_rotation=skip_rotation)
+    # launch.py's fast path calls from_cli too, with the same names (its option table).
+    return command.from_cli(paths=paths, pack=pack, config=config, environment=environment,
+                            output_format=output_format, output=output, fail_on=fail_on,
+                            quiet=quiet, baseline=baseline, sarif_category=sarif_category,
+                            as_of=as_of, update_ledger=update_ledger, skip_rotation=skip_rotation)
 
 
 @app.command()
@@ -309,42 +310,20 @@ def audit(paths: Paths = None, pack: Packs = None, config: Config = None,
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The console script. Every exception ends here, as one line and an exit code."""
+    """The CLI through typer (launch.main sends everything but a plain `check` here). Every
+    exception ends in launch.guarded, as one line and an exit code."""
+    return guarded(lambda: _run(argv))
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         command = typer.main.get_command(app)
+        save_table(command)  # the fast path's copy of the options (launch.py)
         result = command.main(args=argv, prog_name=PROG, standalone_mode=False)
-        if result == ExitCode.INTERRUPTED:  # typer turns Ctrl-C inside a command into 130
-            return _fail("interrupted", ExitCode.INTERRUPTED)
-        return int(result) if isinstance(result, int) else ExitCode.OK
-    except EtcPolicyError as exc:
-        return _fail(exc.one_line(), exc.exit_code)
     except ClickException as exc:          # bad option, missing argument, bad choice…
-        return _fail(f"{exc.format_message()} (see {PROG} --help)", ExitCode.USAGE)
-    except (KeyboardInterrupt, Abort):
-        return _fail("interrupted", ExitCode.INTERRUPTED)
-    except BrokenPipeError:
-        return _closed_pipe()
-    except Exception as exc:  # noqa: BLE001 - the one place that catches everything
-        return _fail(f"internal error: {type(exc).__name__}", ExitCode.INTERNAL)
-
-
-def _fail(message: str, code: int) -> int:
-    # One line, whatever the message holds (click messages can span lines).
-    line = " ".join(message.split())
-    try:
-        print(f"{PROG}: {line}", file=sys.stderr)
-    except (OSError, ValueError):
-        pass  # stderr is gone; the exit code still tells
-    return int(code)
-
-
-def _closed_pipe() -> int:
-    """`etc-policy check | head`: stop quietly, and keep Python from complaining at exit."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-    return ExitCode.FINDINGS
+        return fail(f"{exc.format_message()} (see {PROG} --help)", ExitCode.USAGE)
+    except Abort:
+        return fail("interrupted", ExitCode.INTERRUPTED)
+    if result == ExitCode.INTERRUPTED:  # typer turns Ctrl-C inside a command into 130
+        return fail("interrupted", ExitCode.INTERRUPTED)
+    return int(result) if isinstance(result, int) else ExitCode.OK

@@ -82,7 +82,8 @@ class Uncacheable(Exception):
 # --- where ------------------------------------------------------------------------------
 
 
-def cache_dir() -> Path | None:
+def cache_root() -> Path | None:
+    """etc-policy's cache folder (packs here, the CLI's option table in launch.py)."""
     if os.environ.get("ETC_POLICY_NO_CACHE"):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or ""
@@ -90,7 +91,12 @@ def cache_dir() -> Path | None:
         root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
     except RuntimeError:  # no home folder to be found: no cache
         return None
-    return root / "etc-policy" / "packs"
+    return root / "etc-policy"
+
+
+def cache_dir() -> Path | None:
+    root = cache_root()
+    return None if root is None else root / "packs"
 
 
 def _entry_path(ref: str, base_dir: Path | None) -> Path | None:
@@ -163,23 +169,23 @@ def store(ref: str, *, base_dir: Path | None, files: Iterable[ReadFile], pack: A
         payload.encode("utf-8")).hexdigest(), "payload": payload})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, document)
-        _prune(path.parent)
+        write_atomic(path, document)
+        prune(path.parent, keep=MAX_ENTRIES)
     except OSError:
         return
 
 
-def _prune(folder: Path) -> None:
+def prune(folder: Path, *, keep: int) -> None:
     """Keep the folder small: projects come and go (and tests make temporary ones)."""
     entries = list(folder.glob("*.json"))
-    if len(entries) <= MAX_ENTRIES:
+    if len(entries) <= keep:
         return
     by_age = sorted(entries, key=lambda entry: entry.stat().st_mtime)
-    for entry in by_age[: len(entries) - MAX_ENTRIES]:
+    for entry in by_age[: len(entries) - keep]:
         entry.unlink(missing_ok=True)
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -14,6 +14,19 @@ from etc_policy.errors import ExitCode
 from etc_policy.findings import FailOn, Report
 
 
+def from_cli(*, paths: Sequence[str] | None, pack: Sequence[str] | None, config: str | None,
+             environment: str | None, output_format: str, output: str | None,
+             fail_on: str | None, quiet: bool, baseline: str | None, sarif_category: str,
+             as_of: str | None, update_ledger: bool, skip_rotation: bool) -> int:
+    """The command line's options by typer's parameter names (cli.check), as typer passes
+    them or as launch.py's fast path does (choices as their string values)."""
+    return run(paths or ["."], packs=pack or (), config=config, environment=environment,
+               output_format=OutputFormat(output_format), output=output,
+               fail_on=None if fail_on is None else FailOn(fail_on), quiet=quiet,
+               baseline=baseline, sarif_category=sarif_category, as_of=as_of,
+               update_ledger=update_ledger, skip_rotation=skip_rotation)
+
+
 def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
         environment: str | None, output_format: OutputFormat, output: str | None,
         fail_on: FailOn | None, quiet: bool, baseline: str | None = None,
