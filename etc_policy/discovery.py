@@ -63,14 +63,23 @@ def _walk(folder: Path, *, depth: int, found: list[SourceSpec]) -> None:
             if depth < MAX_DEPTH and child.name not in SKIP_DIRS:
                 _walk(Path(child.path), depth=depth + 1, found=found)
         elif child.is_file():
-            kind = kind_from_filename(child.name)
-            if kind is not None or _is_export_candidate(child.name, Path(child.path)):
+            kind = kind_from_filename(child.name) or _export_kind(child.name, Path(child.path))
+            if kind is not None:
                 found.append(SourceSpec(Path(child.path), kind))
 
 
-def _is_export_candidate(name: str, path: Path) -> bool:
-    """`railway-variables*.json` / `railway-environment*.json` that really are exports."""
-    return _EXPORT_NAME.match(name) is not None and sniff_kind(path) is not None
+def _export_kind(name: str, path: Path) -> SourceKind | None:
+    """`railway-variables*.json` / `railway-environment*.json`: the kind its content shows,
+    else the kind its name promises, so a broken export is loaded and its problems reported
+    (a syntax finding) instead of being skipped in silence."""
+    if _EXPORT_NAME.match(name) is None:
+        return None
+    sniffed = sniff_kind(path)
+    if sniffed is not None:
+        return sniffed
+    if name.lower().startswith("railway-environment"):
+        return SourceKind.RAILWAY_ENVIRONMENT
+    return SourceKind.RAILWAY_VARIABLES
 
 
 def kind_from_filename(name: str) -> SourceKind | None:

@@ -66,9 +66,11 @@ def test_discover_finds_inputs_and_skips_noise(tmp_path: Path) -> None:
         (".env.staging.local", SourceKind.DOTENV),
         ("apps/api/.env.production", SourceKind.DOTENV),
         ("apps/api/railway.toml", SourceKind.RAILWAY_CONFIG),
-        ("railway-environment.staging.json", None),
+        ("railway-environment.staging.json", SourceKind.RAILWAY_ENVIRONMENT),
         ("railway-variables.kv", SourceKind.RAILWAY_VARIABLES_KV),
-        ("railway-variables.production.json", None),
+        # named as an export but broken: loaded, so its syntax problem is reported, not skipped
+        ("railway-variables.notes.json", SourceKind.RAILWAY_VARIABLES),
+        ("railway-variables.production.json", SourceKind.RAILWAY_VARIABLES),
         ("railway.json", SourceKind.RAILWAY_CONFIG),
     ]
 
