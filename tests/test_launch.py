@@ -213,3 +213,40 @@ def test_a_real_check_process_never_imports_typer() -> None:
     imported = [line.rsplit("|", 1)[-1].strip() for line in completed.stderr.splitlines()]
     assert "etc_policy.launch" in imported
     assert not [name for name in imported if name.split(".")[0] in ("typer", "click")]
+
+
+def test_a_real_check_process_never_imports_asyncio() -> None:
+    command = [sys.executable, "-X", "importtime", "-m", "etc_policy", "check", "-q", str(BAD)]
+    completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
+                               stdin=subprocess.DEVNULL, env=dict(os.environ), timeout=60)
+    assert completed.returncode == 1, completed.stderr
+    imported = [line.rsplit("|", 1)[-1].strip() for line in completed.stderr.splitlines()]
+    assert "pydantic.main" in imported and "asyncio" not in imported
+
+
+def test_pydantic_imported_without_asyncio_still_works_and_asyncio_is_real_afterwards() -> None:
+    script = """
+import sys, warnings
+from etc_policy.launch import asyncio_deferred
+with asyncio_deferred():
+    import pydantic.main
+assert "asyncio" not in sys.modules and "asyncio.coroutines" not in sys.modules
+from pydantic import BaseModel
+class M(BaseModel):
+    x: int = 1
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    assert M().dict() == {"x": 1}            # a method typing_extensions wrapped in the window
+assert any("deprecated" in str(w.message) for w in caught)
+import asyncio, asyncio.coroutines
+async def f():
+    return 7
+assert asyncio.run(f()) == 7 and asyncio.iscoroutinefunction(f)
+assert hasattr(asyncio, "get_event_loop") and asyncio.coroutines.__file__
+with asyncio_deferred():                     # asyncio already there: nothing replaced
+    assert sys.modules["asyncio"] is asyncio
+print("ok")
+"""
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                               cwd=ROOT, stdin=subprocess.DEVNULL, timeout=60)
+    assert (completed.returncode, completed.stdout) == (0, "ok\n"), completed.stderr
