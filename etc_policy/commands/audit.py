@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from etc_policy import __version__
-from etc_policy.commands.common import Project, check_output_path, emit, load_project, \
-    load_sources, project_root
+from etc_policy.commands.common import Project, check_output_path, configured_logs, emit, \
+    load_project, load_sources, project_root
 from etc_policy.errors import ExitCode
 from etc_policy.findings import FailOn, Finding, Report
 
@@ -116,7 +116,7 @@ def build_audit(paths: Sequence[str], *, packs: Sequence[str], config: str | Non
     sections: list[EnvironmentAudit] = []
     log_reports: list[Report] = []
     for name in environment_names(project, workspace):
-        logs = configured_logs(project, name)
+        logs = list(dict.fromkeys(_from_cwd(p) for p in configured_logs(project, name)))
         log_report, log_status = scan_logs(project, workspace, name, logs=logs,
                                            classifier=classifier, now=as_of_datetime(day))
         if log_report is not None:
@@ -146,21 +146,6 @@ def environment_names(project: Project, workspace: "Workspace") -> list[str]:
     configured = list(project.config.config.environments)
     found = sorted({s.environment for s in workspace.sources if s.environment is not None})
     return configured + [name for name in found if name not in configured]
-
-
-def configured_logs(project: Project, environment: str) -> list[str]:
-    """`environments.<name>.logs`: paths or globs relative to the config file."""
-    import glob
-
-    env = project.config.config.environments.get(environment)
-    if env is None:
-        return []
-    base = project.config.base_dir or project.root
-    out: list[str] = []
-    for pattern in env.logs:
-        full = str(base / pattern)
-        out.extend(sorted(glob.glob(full, recursive=True)) if glob.has_magic(pattern) else [full])
-    return list(dict.fromkeys(_from_cwd(path) for path in out))
 
 
 def _from_cwd(path: str) -> str:

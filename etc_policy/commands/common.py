@@ -189,6 +189,26 @@ def _under(specs: Iterable["SourceSpec"], folder: Path) -> list["SourceSpec"]:
             if Path(spec.path).is_file() and Path(spec.path).resolve().is_relative_to(top)]
 
 
+def configured_logs(project: Project, environment: str | None = None) -> list[str]:
+    """`environments.<name>.logs` of one environment (all when None): paths or globs,
+    relative to the config file, in order, without repeats."""
+    import glob
+
+    environments = project.config.config.environments
+    if environment is None:
+        selected = list(environments.values())
+    else:
+        selected = [environments[environment]] if environment in environments else []
+    base = project.config.base_dir or project.root
+    out: list[str] = []
+    for env in selected:
+        for pattern in env.logs:
+            full = str(base / pattern)
+            out.extend(sorted(glob.glob(full, recursive=True)) if glob.has_magic(pattern)
+                       else [full])
+    return list(dict.fromkeys(out))
+
+
 # --- output -----------------------------------------------------------------------------
 
 

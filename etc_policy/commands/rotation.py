@@ -104,8 +104,6 @@ def report(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
            environments: Sequence[str], as_of: str | None, within: int,
            output_format: ReportFormat, output: str | None) -> int:
     """Secrets due within `within` days (overdue ones included), soonest first."""
-    from etc_policy.reporters import rotation as render
-
     if within < 0:
         raise UsageError("--within: a number of days, 0 or more")
     target = check_output_path(output)

@@ -14,15 +14,14 @@ secrets-hygiene; that pack's are used when the selected packs define none), so s
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from etc_policy import __version__
-from etc_policy.commands.common import OutputFormat, Project, check_output_path, emit, \
-    load_project
+from etc_policy.commands.common import OutputFormat, Project, check_output_path, \
+    configured_logs, emit, load_project
 from etc_policy.errors import ExitCode, UsageError
 from etc_policy.findings import FailOn, Finding, Report
 from etc_policy.scan.findings import LOG_KIND, LOG_RULE_IDS
@@ -145,18 +144,6 @@ def env_workspace(project: Project, *, env_files: Sequence[str], railway_vars: S
                  for source in env.sources]
     return load_workspace(specs, root=project.root, environment=environment,
                           ignore_paths=project.ignore_paths)
-
-
-def configured_logs(project: Project) -> list[str]:
-    """`environments.<name>.logs` (paths or globs, relative to the config file)."""
-    base = project.config.base_dir or project.root
-    out: list[str] = []
-    for env in project.config.config.environments.values():
-        for pattern in env.logs:
-            full = str(base / pattern)
-            out.extend(sorted(glob.glob(full, recursive=True)) if glob.has_magic(pattern)
-                       else [full])
-    return list(dict.fromkeys(out))
 
 
 # --- output -------------------------------------------------------------------------------------
