@@ -1,6 +1,10 @@
-"""The scan loop: chunks in, `Match`es out, in a window of bounded size (see scan.model).
+"""Scanning inputs: one stream, byte ranges of a big file, many files over N processes.
 
-One stream is read in big chunks. The matcher (Hyperscan or RE2, scan.matchers) reports
+The default engine's loop is `scan.fast.fast_scan` (keyword prefiltering, see its module).
+`StreamScan` below is the loop of the two other engines (`re2`, and `reference`: the previous
+Hyperscan engine kept for differential tests); both give the same matches.
+
+StreamScan: one stream is read in big chunks. The matcher (Hyperscan or RE2, scan.matchers) reports
 needle ends; a needle's start is its end minus its length. Pattern candidates are resolved
 with RE2 on the line blocks `lines.Segmenter` completes. A match is held back until no later
 match can start before it or contain it (`_safe`), then emitted in offset order, with its line
@@ -15,14 +19,17 @@ the ranges before.
 
 from __future__ import annotations
 
+import gzip
 import heapq
 import os
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from etc_policy.scan.inputs import CHUNK_SIZE, Input, iter_inputs, read_chunks
+from etc_policy.errors import SourceError
+from etc_policy.scan.inputs import CHUNK_SIZE, Input, iter_inputs, open_input, read_chunks
 from etc_policy.scan.lines import LINE_CAP, LineCounter, Segmenter
-from etc_policy.scan.matchers import CompiledPatterns, Matcher, make_matcher
+from etc_policy.scan.matchers import CompiledPatterns, FastMatcher, Matcher, make_matcher
 from etc_policy.scan.model import Match, Needle, PatternSpec
 
 Progress = Callable[[str, int, int | None], None]
@@ -180,9 +187,13 @@ class StreamScan:
 
 # --- one stream, whole or a range ----------------------------------------------------------
 
-def scan_input(item: Input, *, matcher: Matcher, needles: Sequence[Needle],
+def scan_input(item: Input, *, matcher: Matcher | FastMatcher, needles: Sequence[Needle],
                patterns: CompiledPatterns, chunk_size: int = CHUNK_SIZE,
                progress: Progress | None = None, line_cap: int = LINE_CAP) -> Iterator[Match]:
+    if isinstance(matcher, FastMatcher):
+        yield from _fast_input(item, matcher=matcher, needles=needles, patterns=patterns,
+                               chunk_size=chunk_size, progress=progress, line_cap=line_cap)
+        return
     scan = StreamScan(display=item.display, matcher=matcher, needles=needles, patterns=patterns,
                       line_cap=line_cap)
     done = 0
@@ -194,13 +205,50 @@ def scan_input(item: Input, *, matcher: Matcher, needles: Sequence[Needle],
     yield from scan.finish()
 
 
-def scan_range(item: Input, start: int, stop: int, *, matcher: Matcher,
+def _fast_input(item: Input, *, matcher: FastMatcher, needles: Sequence[Needle],
+                patterns: CompiledPatterns, chunk_size: int, progress: Progress | None,
+                line_cap: int) -> Iterator[Match]:
+    from etc_policy.scan.fast import fast_scan
+
+    done = 0
+    total = item.size if not item.gzipped else None
+
+    def on_read(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress(item.display, done, total)
+
+    stream = open_input(item)
+    try:
+        yield from fast_scan(stream, display=item.display, matcher=matcher, needles=needles,
+                             patterns=patterns, chunk_size=chunk_size, line_cap=line_cap,
+                             on_read=on_read)
+    except (EOFError, zlib.error, gzip.BadGzipFile):
+        raise SourceError("truncated or corrupt gzip data", path=item.display) from None
+    finally:
+        if item.path is not None:
+            stream.close()
+
+
+def scan_range(item: Input, start: int, stop: int, *, matcher: Matcher | FastMatcher,
                needles: Sequence[Needle], patterns: CompiledPatterns,
                chunk_size: int = CHUNK_SIZE) -> tuple[list[Match], int]:
     """Matches starting in [start, stop) of a plain file (start is a line start), with line
     numbers relative to `start`, and the number of newlines in the range."""
     longest = max((len(n.value) for n in needles), default=1)
     context = max(0, start - longest)
+    if isinstance(matcher, FastMatcher):
+        from etc_policy.scan.fast import fast_scan
+
+        newlines: list[int] = []
+        with open_input(item) as stream:
+            stream.seek(context)
+            found = list(fast_scan(stream, display=item.display, matcher=matcher,
+                                   needles=needles, patterns=patterns, chunk_size=chunk_size,
+                                   start=context, origin=start, emit_to=stop,
+                                   limit=stop + longest - context, newlines_out=newlines))
+        return found, newlines[0]
     scan = StreamScan(display=item.display, matcher=matcher, needles=needles, patterns=patterns,
                       origin=start, context_from=context, emit_to=stop)
     found: list[Match] = []

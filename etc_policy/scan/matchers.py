@@ -1,6 +1,12 @@
-"""The two engines behind a scan: Hyperscan (fast, stream mode) and RE2 (fallback).
+"""The engines behind a scan: Hyperscan with keyword prefiltering (fast), RE2 (fallback) and
+the previous Hyperscan engine ("reference", kept for differential tests).
 
-Both report the same things for data fed to them chunk by chunk:
+`FastMatcher` (engine "hyperscan", the default) holds only literals in its Hyperscan
+database: the needles and, for each pattern, the keywords every match of it contains
+(scan.keywords); a pattern without usable keywords keeps its prefilter regex there. The fast
+scan loop (scan.fast) runs each pattern's RE2 regex only on the lines of its keyword hits.
+
+The two others report the same things for data fed to them chunk by chunk:
 - literal needle matches as (needle index, end offset), every occurrence, each exactly once
   even when it straddles two chunks;
 - for patterns, Hyperscan reports (pattern index, end offset) of candidate matches, which the
@@ -13,7 +19,7 @@ whatever the engine, and results compare equal.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -55,13 +61,96 @@ def hyperscan_available() -> bool:
     return True
 
 
+ENGINES = ("auto", "hyperscan", "re2", "reference")
+
+
 def make_matcher(needles: Sequence[Needle], patterns: Sequence[PatternSpec], *,
-                 engine: str = "auto") -> Matcher:
-    if engine == "hyperscan" or (engine == "auto" and hyperscan_available()):
-        return HyperscanMatcher(needles, patterns)
-    if engine not in ("auto", "re2"):
+                 engine: str = "auto") -> Matcher | FastMatcher:
+    """`hyperscan` (default when installed): keyword prefiltering; `re2`: no Hyperscan;
+    `reference`: the previous Hyperscan engine (regexes in the database), for tests."""
+    if engine not in ENGINES:
         raise ValueError(f"unknown scan engine {engine!r}")
+    if engine == "hyperscan" or (engine == "auto" and hyperscan_available()):
+        return FastMatcher(needles, patterns)
+    if engine == "reference":
+        return HyperscanMatcher(needles, patterns)
     return Re2Matcher(needles)
+
+
+class FastMatcher:
+    """One Hyperscan stream-mode database of literals: needle i has id i; the ids after
+    them are keywords (or, for a pattern without keywords, its prefilter regex), and
+    `groups[id - needle_count]` lists the patterns (indexes) a hit of that id flags."""
+
+    name = "hyperscan"
+
+    def __init__(self, needles: Sequence[Needle], patterns: Sequence[PatternSpec]) -> None:
+        import hyperscan
+
+        from etc_policy.scan.keywords import pattern_keywords
+
+        self.needle_count = len(needles)
+        expressions = [_hs_literal(n.value) for n in needles]
+        flags = [0] * len(needles)
+        literal_ids: dict[tuple[bytes, bool], int] = {}
+        groups: list[list[int]] = []
+        self.keywords = tuple(pattern_keywords(p) for p in patterns)
+        for index, (pattern, keywords) in enumerate(zip(patterns, self.keywords, strict=True)):
+            if keywords is None:
+                groups.append([index])
+                expressions.append(hs_prefilter(pattern.regex))
+                flag = hyperscan.HS_FLAG_MULTILINE
+                if pattern.flags & CASELESS:
+                    flag |= hyperscan.HS_FLAG_CASELESS
+                if pattern.flags & DOTALL:
+                    flag |= hyperscan.HS_FLAG_DOTALL
+                flags.append(flag)
+                continue
+            for literal in keywords.literals:
+                key = (literal.lower() if keywords.caseless else literal, keywords.caseless)
+                group = literal_ids.get(key)
+                if group is None:
+                    group = literal_ids[key] = len(groups)
+                    groups.append([])
+                    expressions.append(_hs_literal(literal))
+                    flags.append(hyperscan.HS_FLAG_CASELESS if keywords.caseless else 0)
+                if index not in groups[group]:
+                    groups[group].append(index)
+        self.groups = tuple(tuple(g) for g in groups)
+        self._db = None
+        if expressions:
+            self._db = hyperscan.Database(mode=hyperscan.HS_MODE_STREAM)
+            self._db.compile(expressions=expressions, ids=list(range(len(expressions))),
+                             elements=len(expressions), flags=flags)
+
+    def open(self, on_match: Callable[[int, int, int, int, object], None]) -> object | None:
+        """An open stream calling `on_match(id, from, to, flags, context)`; None if empty.
+        The caller keeps `on_match` referenced (python-hyperscan does not) and closes it."""
+        if self._db is None:
+            return None
+        stream = self._db.stream(match_event_handler=on_match)
+        stream.__enter__()
+        return stream
+
+
+def re2_searcher(regex: object) -> Callable[[bytes, int, int], tuple[int, int]]:
+    """`search(text, pos, endpos) -> (start, end)`, (-1, -1) when none: RE2's own C++ entry
+    point when google-re2 exposes it (its Python `finditer` builds a match object per hit)."""
+    import re2
+
+    inner = getattr(regex, "_regexp", None)
+    anchor = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+    if inner is not None and anchor is not None:
+        match = inner.Match
+
+        def search(text: bytes, pos: int, endpos: int) -> tuple[int, int]:
+            return match(anchor, text, pos, endpos)[0]
+        return search
+
+    def fallback(text: bytes, pos: int, endpos: int) -> tuple[int, int]:
+        found = regex.search(text, pos, endpos)  # type: ignore[attr-defined]
+        return (-1, -1) if found is None else found.span()
+    return fallback
 
 
 # --- Hyperscan -----------------------------------------------------------------------------
