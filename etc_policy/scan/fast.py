@@ -202,7 +202,7 @@ def _flagged_lines(keywords: list[tuple[int, int]], groups: Sequence[Sequence[in
 
 
 def _run_pattern(index: int, segments: list[tuple[int, int]], view: memoryview, base: int,
-                 search: Callable[[bytes, int, int], tuple[int, int]],
+                 search: Callable[[bytes, int, int], list[tuple[int, int]]],
                  validate: Callable[[bytes], bool] | None, cache: dict[bytes, bool],
                  spec: object, held: list[_Held], serial: int) -> int:
     """RE2's leftmost non-overlapping matches of one pattern in the flagged pieces (joined by
@@ -220,7 +220,7 @@ def _run_pattern(index: int, segments: list[tuple[int, int]], view: memoryview, 
     pos, endpos = 0, len(text)
     pattern_id = spec.id  # type: ignore[attr-defined]
     while True:
-        first, end = search(text, pos, endpos)
+        first, end = search(text, pos, endpos)[0]
         if first < 0:
             return serial
         if end > first:

@@ -29,7 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from etc_policy.checks.placeholder import is_placeholder
 from etc_policy.scan.model import CASELESS, PatternSpec
 
 PROVIDER_RULE = "LOG002"
@@ -63,6 +62,14 @@ _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")   # API_SECRET: a nam
 
 
 # --- validators ------------------------------------------------------------------------------
+
+def is_placeholder(value: str) -> bool:
+    # Imported on the first verdict: etc_policy.checks loads every check kind and pydantic,
+    # which a `scan --jobs N` worker (it unpickles these validators) does not otherwise need.
+    from etc_policy.checks.placeholder import is_placeholder as check
+
+    return check(value)
+
 
 def _text(data: bytes) -> str:
     return data.decode("utf-8", "replace")
