@@ -6,7 +6,8 @@
 
 Each measurement is a child process timed from outside, with its peak RSS from
 `resource.getrusage(RUSAGE_CHILDREN)` (read in a fresh helper per run, so one run's peak is not
-another's). Ours runs `etc_policy.scan.scan_paths` in one process (jobs=1) on the file with the
+another's). Ours runs `etc_policy.scan.scan_paths` in one process (jobs=1; also --jobs 2, and the
+previous engine kept as engine="reference") on the file with the
 needles of `.env.production` and the shipped patterns (known values + patterns + line numbers),
 after a warm read of the file (all tools then read from the page cache). Its line also gives
 the scan loop's own rate ("scan only": without interpreter start-up, imports and compiling). ripgrep gets the same
@@ -44,7 +45,9 @@ import time
 lines = set()
 count = 0
 start = time.perf_counter()
-for match in scan_paths([str(folder / "app.log")], needles=needles, patterns=patterns, engine=engine):
+jobs = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+for match in scan_paths([str(folder / "app.log")], needles=needles, patterns=patterns, engine=engine,
+                        jobs=jobs):
     count += 1
     if match.needle is not None:
         lines.add(match.line)
@@ -95,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
         commands = {
             "ours (needles+patterns)": [sys.executable, "-c", OURS, str(args.folder), "all", "auto"],
             "ours (needles only)": [sys.executable, "-c", OURS, str(args.folder), "needles", "auto"],
+            "ours --jobs 2 (needles+patterns)": [sys.executable, "-c", OURS, str(args.folder), "all",
+                                                 "auto", "2"],
+            "ours, reference engine (needles+patterns)": [sys.executable, "-c", OURS,
+                                                         str(args.folder), "all", "reference"],
             "ours, RE2 fallback (needles+patterns)": [sys.executable, "-c", OURS, str(args.folder),
                                                      "all", "re2"],
             "rg -F -n -f needles.txt": [tool("rg"), "-F", "-n", "-f", str(needles_txt), str(log)],
