@@ -15,7 +15,8 @@ command, reporters):
   line by line, so a pattern match never spans lines), and must not need more than `max_len`
   bytes. `flags` is a bit set of the `CASELESS`/`DOTALL` constants below (engine neutral).
   `validate`, if set, is called with the matched bytes and drops the match when it returns
-  False (placeholders, public example values, Railway references…).
+  False (placeholders, public example values, Railway references…). It must depend on those
+  bytes only: the fast engine caches its verdicts by matched bytes.
   Semantics: the matches of a pattern are those of RE2 `finditer` over each line (leftmost,
   non-overlapping), whatever the engine.
 - `Match`: one occurrence. `path` is the display path (`-` for stdin, `archive.log.gz` for a
