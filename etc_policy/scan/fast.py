@@ -29,7 +29,10 @@ from etc_policy.scan.matchers import CompiledPatterns, FastMatcher, re2_searcher
 from etc_policy.scan.model import Match, Needle
 
 INFINITY = 1 << 62
-_CACHE_SIZE = 4096     # validate verdicts kept per pattern (then the cache starts over)
+# Validate verdicts kept per pattern (then the cache starts over), for matched texts up to
+# _CACHE_TEXT bytes: at most 23 patterns x 1024 x 256 B, a few MiB whatever the log holds.
+_CACHE_SIZE = 1024
+_CACHE_TEXT = 256
 
 # A held match: sort key (start, -end, pattern id or -1), a serial (ties never compare the
 # rest), then end, needle, pattern, text.
@@ -228,9 +231,10 @@ def _run_pattern(index: int, segments: list[tuple[int, int]], view: memoryview, 
             verdict = cache.get(found)
             if verdict is None:
                 verdict = validate is None or bool(validate(found))
-                if len(cache) >= _CACHE_SIZE:
-                    cache.clear()
-                cache[found] = verdict
+                if end - first <= _CACHE_TEXT:
+                    if len(cache) >= _CACHE_SIZE:
+                        cache.clear()
+                    cache[found] = verdict
             if verdict:
                 piece = bisect_right(offsets, first) - 1
                 at = segments[piece][0] + first - offsets[piece]
