@@ -68,7 +68,19 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
     def on_match(ident: int, _from: int, to: int, _flags: int, _context: object) -> None:
         append_hit((ident, to))
 
+    heavy_hits: list[tuple[int, int]] = []
+    append_heavy = heavy_hits.append
+
+    def on_heavy(ident: int, _from: int, to: int, _flags: int, _context: object) -> None:
+        append_heavy((ident, to))
+
     hs = matcher.open(on_match)
+    heavy = matcher.open(on_heavy, heavy=True)
+    helper = None
+    if heavy is not None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        helper = ThreadPoolExecutor(1, thread_name_prefix="etc-policy-scan")
     base = start              # absolute offset of buf[0]
     used = 0                  # valid bytes in buf
     line_start = start        # start of the line holding buf[0]
@@ -85,15 +97,23 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
             got = stream.readinto(view[used:used + want]) if want > 0 else 0
             if not got:
                 final = True
-                if hs is not None:
-                    hs.__exit__(None, None, None)   # end-of-stream matches ($) come now
-                    hs = None
+                # End-of-stream matches ($) come now.
+                hs, heavy = _close(hs), _close(heavy)
             else:
                 if remaining is not None:
                     remaining -= got
+                new = view[used:used + got]
+                job = helper.submit(heavy.scan, new) if heavy is not None else None
                 if hs is not None:
-                    hs.scan(view[used:used + got])
+                    hs.scan(new)
+                if job is not None:
+                    job.result()
                 used += got
+                if on_read is not None:
+                    on_read(got)
+            if heavy_hits:
+                hits.extend(heavy_hits)
+                heavy_hits.clear()
                 if on_read is not None:
                     on_read(got)
             data_end = base + used
@@ -169,10 +189,17 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
             used = len(carry)
             base = keep_from
     finally:
-        if hs is not None:
-            hs.__exit__(None, None, None)
+        _close(hs)
+        _close(heavy)
+        if helper is not None:
+            helper.shutdown()
     if newlines_out is not None:
         newlines_out.append(newlines)
+
+
+def _close(stream: object | None) -> None:
+    if stream is not None:
+        stream.__exit__(None, None, None)  # type: ignore[attr-defined]
 
 
 def _flagged_lines(keywords: list[tuple[int, int]], groups: Sequence[Sequence[int]], tail: int,

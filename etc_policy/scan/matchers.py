@@ -93,19 +93,22 @@ class FastMatcher:
         self.needle_count = len(needles)
         expressions = [_hs_literal(n.value) for n in needles]
         flags = [0] * len(needles)
+        ids = list(range(len(needles)))
+        heavy: tuple[list[bytes], list[int], list[int]] = ([], [], [])   # regexes, flags, ids
         literal_ids: dict[tuple[bytes, bool], int] = {}
         groups: list[list[int]] = []
         self.keywords = tuple(pattern_keywords(p) for p in patterns)
         for index, (pattern, keywords) in enumerate(zip(patterns, self.keywords, strict=True)):
             if keywords is None:
-                groups.append([index])
-                expressions.append(hs_prefilter(pattern.regex))
                 flag = hyperscan.HS_FLAG_MULTILINE
                 if pattern.flags & CASELESS:
                     flag |= hyperscan.HS_FLAG_CASELESS
                 if pattern.flags & DOTALL:
                     flag |= hyperscan.HS_FLAG_DOTALL
-                flags.append(flag)
+                heavy[0].append(hs_prefilter(pattern.regex))
+                heavy[1].append(flag)
+                heavy[2].append(self.needle_count + len(groups))
+                groups.append([index])
                 continue
             for literal in keywords.literals:
                 key = (literal.lower() if keywords.caseless else literal, keywords.caseless)
@@ -115,23 +118,36 @@ class FastMatcher:
                     groups.append([])
                     expressions.append(_hs_literal(literal))
                     flags.append(hyperscan.HS_FLAG_CASELESS if keywords.caseless else 0)
+                    ids.append(self.needle_count + group)
                 if index not in groups[group]:
                     groups[group].append(index)
         self.groups = tuple(tuple(g) for g in groups)
-        self._db = None
-        if expressions:
-            self._db = hyperscan.Database(mode=hyperscan.HS_MODE_STREAM)
-            self._db.compile(expressions=expressions, ids=list(range(len(expressions))),
-                             elements=len(expressions), flags=flags)
+        self._db = _stream_db(expressions, flags, ids)
+        # Regexes without keywords: their own database, scanned by a helper thread while the
+        # main one scans the literals (Hyperscan releases the GIL; these rarely call back).
+        self._heavy_db = _stream_db(*heavy)
 
-    def open(self, on_match: Callable[[int, int, int, int, object], None]) -> object | None:
-        """An open stream calling `on_match(id, from, to, flags, context)`; None if empty.
-        The caller keeps `on_match` referenced (python-hyperscan does not) and closes it."""
-        if self._db is None:
+    def open(self, on_match: Callable[[int, int, int, int, object], None], *,
+             heavy: bool = False) -> object | None:
+        """An open stream (of the literal database, or of the `heavy` regexes one) calling
+        `on_match(id, from, to, flags, context)`; None if that database is empty. The caller
+        keeps `on_match` referenced (python-hyperscan does not) and closes the stream."""
+        db = self._heavy_db if heavy else self._db
+        if db is None:
             return None
-        stream = self._db.stream(match_event_handler=on_match)
+        stream = db.stream(match_event_handler=on_match)
         stream.__enter__()
         return stream
+
+
+def _stream_db(expressions: list[bytes], flags: list[int], ids: list[int]) -> object | None:
+    import hyperscan
+
+    if not expressions:
+        return None
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_STREAM)
+    db.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
+    return db
 
 
 def re2_searcher(regex: object) -> Callable[[bytes, int, int], list[tuple[int, int]]]:
