@@ -33,6 +33,7 @@ INFINITY = 1 << 62
 # _CACHE_TEXT bytes: at most 23 patterns x 1024 x 256 B, a few MiB whatever the log holds.
 _CACHE_SIZE = 1024
 _CACHE_TEXT = 256
+_THREAD_MIN = 1 << 20   # reads from this size on scan the heavy regexes in a helper thread
 
 # A held match: sort key (start, -end, pattern id or -1), a serial (ties never compare the
 # rest), then end, needle, pattern, text.
@@ -76,11 +77,7 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
 
     hs = matcher.open(on_match)
     heavy = matcher.open(on_heavy, heavy=True)
-    helper = None
-    if heavy is not None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        helper = ThreadPoolExecutor(1, thread_name_prefix="etc-policy-scan")
+    helper = None             # the thread scanning `heavy`, started on the first big read
     base = start              # absolute offset of buf[0]
     used = 0                  # valid bytes in buf
     line_start = start        # start of the line holding buf[0]
@@ -103,7 +100,15 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
                 if remaining is not None:
                     remaining -= got
                 new = view[used:used + got]
-                job = helper.submit(heavy.scan, new) if heavy is not None else None
+                job = None
+                if heavy is not None and got < _THREAD_MIN:
+                    heavy.scan(new)               # a small file: not worth a thread
+                elif heavy is not None:
+                    if helper is None:
+                        from concurrent.futures import ThreadPoolExecutor
+
+                        helper = ThreadPoolExecutor(1, thread_name_prefix="etc-policy-scan")
+                    job = helper.submit(heavy.scan, new)
                 if hs is not None:
                     hs.scan(new)
                 if job is not None:

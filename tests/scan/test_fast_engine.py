@@ -120,7 +120,7 @@ def test_generated_logs_give_the_reference_results(make_log: ModuleType,
         make_log.generate(out, size=1 << 20, seed=seed, plant_every=1 << 19)
         out.write(extra * 3 + b"no newline at the end AKIAFAKETEST00000EXA")
     needles = needles_for(workspace_of(tmp_path), classifier)
-    for chunk_size in (1 << 16, 4093):
+    for chunk_size in (1 << 20, 1 << 16, 4093):      # 1 MiB reads: the helper thread
         fast, reference = both(tmp_path / "app.log", needles, chunk_size=chunk_size)
         assert fast == reference
     # Most formats are there (detect-secrets itself drops the Npm and Twilio samples).
