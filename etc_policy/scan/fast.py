@@ -3,6 +3,8 @@
 Per read: the bytes go into one reused buffer (`readinto`, no per-chunk allocation), behind
 a small carry-over from the previous read; Hyperscan (stream mode, so a needle straddling two
 reads is found once) scans only the new bytes and calls back for each needle or keyword hit.
+The regexes of patterns without keywords are a second database, scanned meanwhile by a helper
+thread (Hyperscan releases the GIL; they almost never call back) on reads of 1 MiB or more.
 Nothing else in the loop is per byte or per line in Python:
 
 - a needle hit is a match (its start is its end minus its length, its text its value);

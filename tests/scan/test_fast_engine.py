@@ -35,7 +35,8 @@ EXTRA = [*(s for samples in POSITIVE.values() for s in samples),
          "abcdefabcdefabcdefabcdefabcdef12-us7", "//registry.npmjs.org/:_authToken=FAKEtest0Mw4Rq",
          "AccountKey=" + "FAKEtestMw4R" * 7 + "q8Tz", "sq0csp-" + "FAKEtestMw4Rq8Tz2Xv6Kp0Ln" * 2,
          "pypi-AgEIcHlwaS5vcmc" + "FAKEtest" * 10, "AKCFAKEtest0Mw4Rq8Tz",
-         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJGQUtFIn0.FAKEsig-test_0", "-----BEGIN EC PRIVATE KEY-----"]
+         "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJGQUtFIn0.FAKEsig-test_0",
+         "-----BEGIN EC PRIVATE KEY-----"]
 
 
 def key(match: Match) -> tuple[object, ...]:
@@ -153,7 +154,8 @@ FRAGMENTS = [b"AKIA", b"AKIAFAKETEST00000EXA", b"AKIQAKIQ", b"postgres://u:FAKEp
              base64.b64encode(SECRET), SECRET[5:20], b" ", b"\n", b"\n\n", b"word", b"x" * 37]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(st.sampled_from(FRAGMENTS), max_size=60),
        chunk_size=st.integers(1, 64), line_cap=st.sampled_from([8, 16, 33, 1 << 20]))
 def test_random_logs_give_the_reference_results(tmp_path: Path, parts: list[bytes],
