@@ -105,7 +105,9 @@ def _commands(project: Path, out: Path) -> list[tuple[str, ...]]:
         commands.append(("explain", "RWY004", "-f", fmt))
     for fmt in ("table", "markdown", "json", "ics"):
         commands.append(("rotation", "report", p, "-f", fmt, "--as-of", "2026-11-29"))
-    commands.append(("rotation", "status", p, "--as-of", "2026-11-29"))
+    for fmt in ("table", "json"):
+        commands.append(("rotation", "status", p, "-f", fmt, "--as-of", "2026-11-29"))
+    commands.append(("validate", "railway-production", "secrets-hygiene", "dotenv"))
     commands.append(("check", p, "-f", "json", "-o", str(out / "report.json")))
     commands.append(("baseline", p, "-o", str(out / "baseline.json")))
     return commands
