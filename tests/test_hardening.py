@@ -135,3 +135,21 @@ def _blocked_on_fifo(pid: int) -> bool:
             Path(f"/proc/{pid}/stat").read_text().split()[2] == "S"
     except OSError:
         return False
+
+
+def test_unreadable_file_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """The suite runs as root, which reads any file: the OS refusal is simulated."""
+    from etc_policy.cli import main
+
+    (tmp_path / ".env.production").write_text("NODE_ENV=production\n")
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    code = main(["check", str(tmp_path / ".env.production")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip().endswith(".env.production: permission denied")
+    assert len(err.strip().splitlines()) == 1
