@@ -144,8 +144,12 @@ def test_unreadable_file_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest
 
     (tmp_path / ".env.production").write_text("NODE_ENV=production\n")
 
+    original = Path.read_bytes
+
     def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+        if self.name == ".env.production":
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self)
 
     monkeypatch.setattr(Path, "read_bytes", refuse)
     code = main(["check", str(tmp_path / ".env.production")])
