@@ -13,8 +13,10 @@ Nothing else in the loop is per byte or per line in Python:
   pattern, the flagged lines are joined with newlines and the pattern's RE2 regex runs once
   over them (no pattern matches a newline, so this finds what a run per line finds); `validate`
   verdicts are cached by matched bytes (a log repeats its look-alikes);
-- line numbers: `bytes.count` of newlines (in C) from the previous match to the next, and
-  over the bytes leaving the buffer.
+- line numbers: each read's new bytes are counted once (`bytes.count`, in C) in blocks of
+  `_BLOCK` bytes, a mark per block; a match's line is its mark's plus a count over the few
+  bytes from the mark to it. On big reads the helper thread counts most blocks while Hyperscan
+  scans here (the count holds the GIL, Hyperscan does not): the two overlap.
 
 A match is held until nothing found later can start before it: needles end at most
 `longest` bytes before the data's end, pattern matches lie in lines not complete yet.
@@ -35,7 +37,10 @@ INFINITY = 1 << 62
 # _CACHE_TEXT bytes: at most 23 patterns x 1024 x 256 B, a few MiB whatever the log holds.
 _CACHE_SIZE = 1024
 _CACHE_TEXT = 256
-_THREAD_MIN = 1 << 20   # reads from this size on scan the heavy regexes in a helper thread
+_THREAD_MIN = 1 << 20   # reads from this size on use a helper thread
+# Newlines are counted per read in blocks of this size (a mark per block: newlines before it,
+# last newline before it); a match's line is its mark's plus a count over < _BLOCK bytes.
+_BLOCK = 32 << 10
 
 # A held match: sort key (start, -end, pattern id or -1), a serial (ties never compare the
 # rest), then end, needle, pattern, text.
@@ -55,8 +60,13 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
     origin = start if origin is None else origin
     longest = max((len(n.value) for n in needles), default=1)
     cap = line_cap
-    buf = bytearray(chunk_size + max(cap, longest) + 1)
+    # Each read lands at buf[reserve:]; what a read leaves for the next (an incomplete line's
+    # piece, a needle's possible start: under `reserve` bytes) is carried just before that.
+    # Big files get a second buffer: the helper reads the next chunk into it meanwhile.
+    reserve = max(cap, longest) + 1
+    buf = bytearray(reserve + chunk_size)
     view = memoryview(buf)
+    spare: bytearray | None = None
     specs = patterns.specs
     searchers = [re2_searcher(r) for r in patterns.regexes]
     validators = [s.validate for s in specs]
@@ -79,11 +89,25 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
 
     hs = matcher.open(on_match)
     heavy = matcher.open(on_heavy, heavy=True)
-    helper = None             # the thread scanning `heavy`, started on the first big read
-    base = start              # absolute offset of buf[0]
-    used = 0                  # valid bytes in buf
-    line_start = start        # start of the line holding buf[0]
-    counted, newlines, last_newline = origin, 0, origin - 1
+    helper = None             # the helper thread, started on the first big read
+    base = start - reserve    # absolute offset of buf[0]
+    begin = used = reserve    # buf[begin:used] holds the data (before: stale bytes)
+    line_start = start        # start of the line holding buf[begin]
+    pending = None            # the helper's read of the next chunk into `spare`
+    # Marks: absolute offsets (increasing, from `origin` on), the newlines in [origin, mark)
+    # and the last newline before each (origin - 1: none). `total`/`last`: the same at the
+    # end of what is counted (every read's new bytes in [origin, emit_to), as they come).
+    mark_at: list[int] = []
+    mark_lines: list[int] = []
+    mark_last: list[int] = []
+    total, last = 0, origin - 1
+
+    def count_blocks(lo: int, hi: int, out: list[tuple[int, int]]) -> None:
+        """(newlines, last newline's offset or -1) of each block [a, a + _BLOCK) of [lo, hi)."""
+        for a in range(lo, hi, _BLOCK):
+            b = min(a + _BLOCK, hi)
+            found = count(b"\n", a - base, b - base)
+            out.append((found, base + rfind(b"\n", a - base, b - base) if found else -1))
     held: list[_Held] = []
     deferred: list[tuple[int, int]] = []     # keyword hits (end, id) in incomplete lines
     max_literal_end = -1
@@ -93,7 +117,10 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
     try:
         while not final:
             want = chunk_size if remaining is None else min(chunk_size, remaining)
-            got = stream.readinto(view[used:used + want]) if want > 0 else 0
+            if pending is not None:
+                got, pending = pending.result(), None
+            else:
+                got = stream.readinto(view[used:used + want]) if want > 0 else 0
             if not got:
                 final = True
                 # End-of-stream matches ($) come now.
@@ -102,19 +129,46 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
                 if remaining is not None:
                     remaining -= got
                 new = view[used:used + got]
+                lo, hi = max(base + used, origin), min(base + used + got, emit_to)
+                mine: list[tuple[int, int]] = []
                 job = None
-                if heavy is not None and got < _THREAD_MIN:
-                    heavy.scan(new)               # a small file: not worth a thread
-                elif heavy is not None:
+                if got < _THREAD_MIN:             # a small file: not worth a thread
+                    if heavy is not None:
+                        heavy.scan(new)
+                    if hs is not None:
+                        hs.scan(new)
+                    if lo < hi:
+                        count_blocks(lo, hi, mine)
+                else:
                     if helper is None:
                         from concurrent.futures import ThreadPoolExecutor
 
                         helper = ThreadPoolExecutor(1, thread_name_prefix="etc-policy-scan")
-                    job = helper.submit(heavy.scan, new)
-                if hs is not None:
-                    hs.scan(new)
-                if job is not None:
-                    job.result()
+                        spare = bytearray(reserve + chunk_size)
+                    # The helper scans the heavy regexes (Hyperscan, without the GIL) while
+                    # this thread counts newlines (`count` holds the GIL); then the literals,
+                    # whose frequent callbacks would wait for the GIL behind a count, while
+                    # the helper reads the next chunk (without the GIL too).
+                    job = helper.submit(heavy.scan, new) if heavy is not None else None
+                    after = chunk_size if remaining is None else min(chunk_size, remaining)
+                    if after > 0:
+                        pending = helper.submit(stream.readinto,
+                                                memoryview(spare)[reserve:reserve + after])
+                    if lo < hi:
+                        count_blocks(lo, hi, mine)
+                    if hs is not None:
+                        hs.scan(new)
+                    if job is not None:
+                        job.result()
+                at = lo
+                for found, newline in mine:
+                    mark_at.append(at)
+                    mark_lines.append(total)
+                    mark_last.append(last)
+                    if found:
+                        total += found
+                        last = newline
+                    at += _BLOCK
                 used += got
                 if on_read is not None:
                     on_read(got)
@@ -128,7 +182,7 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
             if final:
                 tail = INFINITY
             else:
-                newline = rfind(b"\n", 0, used)
+                newline = rfind(b"\n", begin, used)
                 last_line = base + newline + 1 if newline >= 0 else line_start
                 tail = last_line + (data_end - last_line) // cap * cap
             keywords: list[tuple[int, int]] = deferred
@@ -149,8 +203,8 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
                         keywords.append((end, ident - needle_count))
                 hits.clear()
             if keywords:
-                lines = _flagged_lines(keywords, groups, tail, base, line_start, origin, cap,
-                                       data_end, rfind, find, deferred)
+                lines = _flagged_lines(keywords, groups, tail, base, begin, line_start, origin,
+                                       cap, data_end, rfind, find, deferred)
                 for index, segments in lines.items():
                     serial = _run_pattern(index, segments, view, base, searchers[index],
                                           validators[index], caches[index], specs[index],
@@ -167,41 +221,54 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
                         if end <= max_literal_end:
                             continue
                         max_literal_end = end
-                    if first > counted:
-                        found = count(b"\n", counted - base, first - base)
-                        if found:
-                            newlines += found
-                            last_newline = base + rfind(b"\n", counted - base, first - base)
-                        counted = first
-                    out.append(Match(display, newlines + 1, first - last_newline, first, end,
+                    mark = bisect_right(mark_at, first) - 1
+                    at = mark_at[mark]
+                    found = count(b"\n", at - base, first - base)
+                    if found:
+                        line = mark_lines[mark] + found + 1
+                        newline = base + rfind(b"\n", at - base, first - base)
+                    else:
+                        line, newline = mark_lines[mark] + 1, mark_last[mark]
+                    out.append(Match(display, line, first - newline, first, end,
                                      needle, pattern, text))
                 del held[:cut]
                 yield from out
-            # Count what leaves the buffer (up to our range's end), then keep the tail.
-            keep_from = min(safe, data_end)
-            upto = min(keep_from, emit_to)
-            if upto > counted:
-                found = count(b"\n", counted - base, upto - base)
-                if found:
-                    newlines += found
-                    last_newline = base + rfind(b"\n", counted - base, upto - base)
-                counted = upto
             if final:
                 break
-            newline = rfind(b"\n", 0, keep_from - base)
+            # Keep the tail; a mark at its start (the marks before it point at dropped bytes).
+            keep_from = min(safe, data_end)
+            mark = bisect_right(mark_at, keep_from) - 1
+            if mark >= 0 and mark_at[mark] < keep_from:
+                at = mark_at[mark]
+                found = count(b"\n", at - base, keep_from - base)
+                lines_before, newline = mark_lines[mark], mark_last[mark]
+                if found:
+                    lines_before += found
+                    newline = base + rfind(b"\n", at - base, keep_from - base)
+                mark_at[mark], mark_lines[mark], mark_last[mark] = keep_from, lines_before, newline
+            if mark > 0:
+                del mark_at[:mark], mark_lines[:mark], mark_last[:mark]
+            newline = rfind(b"\n", begin, keep_from - base)
             if newline >= 0:
                 line_start = base + newline + 1
-            carry = bytes(view[keep_from - base:used])
-            view[:len(carry)] = carry
-            used = len(carry)
-            base = keep_from
+            kept = data_end - keep_from
+            if pending is not None and spare is not None:
+                # The next chunk is coming into the spare buffer: the carry goes before it.
+                memoryview(spare)[reserve - kept:reserve] = view[keep_from - base:used]
+                buf, spare = spare, buf
+                view = memoryview(buf)
+                count, rfind, find = buf.count, buf.rfind, buf.find
+            else:
+                view[reserve - kept:reserve] = bytes(view[keep_from - base:used])
+            begin, used = reserve - kept, reserve
+            base = keep_from - begin
     finally:
         _close(hs)
         _close(heavy)
         if helper is not None:
             helper.shutdown()
     if newlines_out is not None:
-        newlines_out.append(newlines)
+        newlines_out.append(total)
 
 
 def _close(stream: object | None) -> None:
@@ -210,7 +277,8 @@ def _close(stream: object | None) -> None:
 
 
 def _flagged_lines(keywords: list[tuple[int, int]], groups: Sequence[Sequence[int]], tail: int,
-                   base: int, line_start: int, origin: int, cap: int, data_end: int,
+                   base: int, begin: int, line_start: int, origin: int, cap: int,
+                   data_end: int,
                    rfind: Callable[..., int], find: Callable[..., int],
                    deferred: list[tuple[int, int]]) -> dict[int, list[tuple[int, int]]]:
     """Pattern index -> the line pieces [a, b) its keyword hits flag, in order; hits in the
@@ -224,7 +292,7 @@ def _flagged_lines(keywords: list[tuple[int, int]], groups: Sequence[Sequence[in
             deferred.append((end, group))
             continue
         if not lo <= last < hi:
-            newline = rfind(b"\n", 0, last - base)
+            newline = rfind(b"\n", begin, last - base)
             line = max(base + newline + 1 if newline >= 0 else line_start, origin)
             lo = line + (last - line) // cap * cap
             newline = find(b"\n", last - base, min(lo + cap, data_end) - base)

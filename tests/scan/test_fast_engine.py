@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from etc_policy.scan import fast
 from etc_policy.scan.engine import scan_input, scan_range, split_points
 from etc_policy.scan.inputs import iter_inputs
 from etc_policy.scan.keywords import pattern_keywords, regex_keywords
@@ -165,3 +166,47 @@ def test_random_logs_give_the_reference_results(tmp_path: Path, parts: list[byte
     fast, reference = both(log, NEEDLES, chunk_size=chunk_size, line_cap=line_cap,
                            patterns=SMALL)
     assert fast == reference
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.sampled_from(FRAGMENTS), max_size=60),
+       chunk_size=st.integers(1, 64), line_cap=st.sampled_from([8, 16, 33, 1 << 20]),
+       block=st.sampled_from([1, 3, 16, 1 << 15]))
+def test_random_logs_with_the_helper_thread_give_the_reference_results(
+        tmp_path: Path, parts: list[bytes], chunk_size: int, line_cap: int, block: int) -> None:
+    """Every read goes through the helper thread (prefetch into the spare buffer, carry,
+    swap) and newlines are counted in tiny blocks: results stay the reference's."""
+    log = tmp_path / "random.log"
+    log.write_bytes(b"".join(parts))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fast, "_THREAD_MIN", 1)
+        patch.setattr(fast, "_BLOCK", block)
+        found, reference = both(log, NEEDLES, chunk_size=chunk_size, line_cap=line_cap,
+                                patterns=SMALL)
+    assert found == reference
+
+
+@pytest.mark.parametrize("block", [7, 1 << 15])
+def test_byte_ranges_with_the_helper_thread_give_the_whole_scan(
+        make_log: ModuleType, classifier: SecretClassifier, tmp_path: Path, block: int) -> None:
+    make_log.write_env(tmp_path / ".env.production")
+    with open(tmp_path / "app.log", "wb") as out:
+        make_log.generate(out, size=1 << 18, seed=5, plant_every=1 << 16)
+        out.write(b"x" * 5000 + b" AKIAFAKETEST00000EXA " + b"y" * 3000)   # a long last line
+    needles = needles_for(workspace_of(tmp_path), classifier)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fast, "_THREAD_MIN", 1)
+        patch.setattr(fast, "_BLOCK", block)
+        whole, reference = both(tmp_path / "app.log", needles, chunk_size=4099, line_cap=1024)
+        assert whole == reference
+        item = next(iter_inputs([str(tmp_path / "app.log")]))
+        matcher = make_matcher(needles, PATTERNS)
+        bounds = split_points(item, parts=3)
+        joined, shift = [], 0
+        for start, stop in zip(bounds, bounds[1:], strict=False):
+            found, newlines = scan_range(item, start, stop, matcher=matcher, needles=needles,
+                                         patterns=COMPILED, chunk_size=4099)
+            joined.extend(key(m)[:1] + (m.line + shift,) + key(m)[2:] for m in found)
+            shift += newlines
+    assert joined == whole
