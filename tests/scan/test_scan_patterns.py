@@ -127,3 +127,31 @@ def test_detect_secrets_validator_uses_the_plugin_and_its_filters() -> None:
     assert not keyword(b'password":"********"')
     assert not keyword(b'secret":"3f2b8c1e-9a4d-4e6f-8b2a-1c3d5e7f9a0b"')   # a uuid
     assert not keyword(b'password":"${SMTP_PASSWORD}"')
+
+
+DEFERRED_REQUESTS = r"""
+import sys
+from etc_policy.scan.patterns import DetectSecretsValidator
+assert "requests" not in sys.modules
+verdicts = (DetectSecretsValidator("KeywordDetector")(b'api_key = "FAKEtestMw4Rq8Tz2Xv6Kp0"'),
+            DetectSecretsValidator("KeywordDetector")(b'api_key = "${API_KEY}"'),
+            DetectSecretsValidator("SlackDetector")(b"xoxb-not-a-real-token"))
+assert verdicts == (True, False, False), verdicts
+# detect-secrets is imported, requests (urllib3, charset_normalizer) is not ...
+assert "detect_secrets.plugins.base" in sys.modules
+assert not {"requests", "urllib3", "charset_normalizer"} & set(sys.modules), sorted(sys.modules)
+# ... until something uses it: then detect-secrets' modules reach the real one.
+import detect_secrets.plugins.base as base
+assert base.requests.exceptions.RequestException.__module__ == "requests.exceptions"
+import requests
+assert requests.get is base.requests.get
+"""
+
+
+def test_detect_secrets_is_imported_without_requests() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", DEFERRED_REQUESTS], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
