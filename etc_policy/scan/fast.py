@@ -40,7 +40,7 @@ _CACHE_TEXT = 256
 _THREAD_MIN = 1 << 20   # reads from this size on use a helper thread
 # Newlines are counted per read in blocks of this size (a mark per block: newlines before it,
 # last newline before it); a match's line is its mark's plus a count over < _BLOCK bytes.
-_BLOCK = 32 << 10
+_BLOCK = 8 << 10
 
 # A held match: sort key (start, -end, pattern id or -1), a serial (ties never compare the
 # rest), then end, needle, pattern, text.
