@@ -1,11 +1,9 @@
 """The fast scan loop (engine "hyperscan"): one stream, big reads, Python only where hits are.
 
-Per read: the bytes go into one reused buffer (`readinto`, no per-chunk allocation), behind
+Per read: the bytes go into a reused buffer (`readinto`, no per-chunk allocation), behind
 a small carry-over from the previous read; Hyperscan (stream mode, so a needle straddling two
 reads is found once) scans only the new bytes and calls back for each needle or keyword hit.
-The regexes of patterns without keywords are a second database, scanned meanwhile by a helper
-thread (Hyperscan releases the GIL; they almost never call back) on reads of 1 MiB or more.
-Nothing else in the loop is per byte or per line in Python:
+Nothing in the loop is per byte or per line in Python:
 
 - a needle hit is a match (its start is its end minus its length, its text its value);
 - a keyword hit flags the line around it (the `LINE_CAP` piece of it, for huge lines: the
@@ -15,8 +13,14 @@ Nothing else in the loop is per byte or per line in Python:
   verdicts are cached by matched bytes (a log repeats its look-alikes);
 - line numbers: each read's new bytes are counted once (`bytes.count`, in C) in blocks of
   `_BLOCK` bytes, a mark per block; a match's line is its mark's plus a count over the few
-  bytes from the mark to it. On big reads the helper thread counts most blocks while Hyperscan
-  scans here (the count holds the GIL, Hyperscan does not): the two overlap.
+  bytes from the mark to it.
+
+Reads of 1 MiB or more use one helper thread for the work that runs without the GIL, while
+this thread does what needs it: the helper scans the regexes of patterns without keywords
+(a second Hyperscan database; they almost never call back) while the newlines are counted
+here (`count` holds the GIL), then reads the next chunk into a spare buffer while the literals
+are scanned here. The literal scan is not given to the helper: its frequent callbacks would
+each wait for the GIL behind a count (measured: no overlap at all).
 
 A match is held until nothing found later can start before it: needles end at most
 `longest` bytes before the data's end, pattern matches lie in lines not complete yet.
