@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO
 
-from etc_policy import __version__
 from etc_policy.commands.common import OutputFormat, Project, check_output_path, emit, \
-    load_project, load_sources, project_root
+    load_project, load_sources, project_root, render_findings
 from etc_policy.errors import ExitCode
 from etc_policy.findings import FailOn, Report
 
@@ -40,8 +38,9 @@ def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
     failed = bool(report.failing(threshold))
     if not (quiet and not failed and target is None):
         fmt = output_format.resolved()
-        emit(lambda stream: _render(report, stream, fmt, threshold, project=project,
-                                    category=sarif_category), output=target)
+        emit(lambda stream: render_findings(report, stream, fmt, threshold, rules=project.rules,
+                                            root=project.root, category=sarif_category),
+             output=target)
     return ExitCode.FINDINGS if failed else ExitCode.OK
 
 
@@ -75,28 +74,3 @@ def evaluate_project(paths: Sequence[str], *, packs: Sequence[str], config: str 
         update_from_run(root=project.root, config=project.config, workspace=workspace,
                         is_secret=classifier, as_of=day, by="check --update-ledger")
     return project, (accepted.apply(report) if accepted is not None else report)
-
-
-def _render(report: Report, stream: IO[str], output_format: OutputFormat,
-            threshold: FailOn, *, project: Project, category: str) -> None:
-    if output_format is OutputFormat.JSON:
-        from etc_policy.reporters.json import dumps, report_document
-
-        stream.write(dumps(report_document(report, fail_on=threshold)))
-    elif output_format is OutputFormat.SARIF:
-        from etc_policy.reporters.sarif import render_sarif
-
-        stream.write(render_sarif(report, project.rules, root=project.root, category=category,
-                                  tool_version=__version__))
-    elif output_format is OutputFormat.GITHUB:
-        from etc_policy.reporters.github import render_github
-
-        stream.write(render_github(report))
-    elif output_format is OutputFormat.MARKDOWN:
-        from etc_policy.reporters.markdown import render_markdown
-
-        stream.write(render_markdown(report))
-    else:
-        from etc_policy.reporters.text import make_console, render_report
-
-        render_report(report, make_console(stream), fail_on=threshold)

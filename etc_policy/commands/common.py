@@ -21,6 +21,7 @@ from etc_policy.errors import UsageError
 
 if TYPE_CHECKING:
     from etc_policy.discovery import SourceSpec
+    from etc_policy.findings import FailOn, Report
     from etc_policy.model import Workspace
     from etc_policy.policy import Pack, Rule
 
@@ -258,3 +259,32 @@ def _umask() -> int:
 
 def warn(message: str) -> None:
     print(f"etc-policy: warning: {message}", file=sys.stderr)
+
+
+def render_findings(report: "Report", stream: IO[str], output_format: OutputFormat,
+                    threshold: "FailOn", *, rules: Sequence["Rule"], root: Path,
+                    category: str) -> None:
+    """A findings report (check, scan) in the chosen format; reporters load on demand."""
+    from etc_policy import __version__
+
+    if output_format is OutputFormat.JSON:
+        from etc_policy.reporters.json import dumps, report_document
+
+        stream.write(dumps(report_document(report, fail_on=threshold)))
+    elif output_format is OutputFormat.SARIF:
+        from etc_policy.reporters.sarif import render_sarif
+
+        stream.write(render_sarif(report, rules, root=root, category=category,
+                                  tool_version=__version__))
+    elif output_format is OutputFormat.GITHUB:
+        from etc_policy.reporters.github import render_github
+
+        stream.write(render_github(report))
+    elif output_format is OutputFormat.MARKDOWN:
+        from etc_policy.reporters.markdown import render_markdown
+
+        stream.write(render_markdown(report))
+    else:
+        from etc_policy.reporters.text import make_console, render_report
+
+        render_report(report, make_console(stream), fail_on=threshold)

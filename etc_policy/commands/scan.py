@@ -17,11 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
-from etc_policy import __version__
 from etc_policy.commands.common import OutputFormat, Project, check_output_path, \
-    configured_logs, emit, load_project
+    configured_logs, emit, load_project, render_findings
 from etc_policy.errors import ExitCode, UsageError
 from etc_policy.findings import FailOn, Finding, Report
 from etc_policy.scan.findings import LOG_KIND, LOG_RULE_IDS
@@ -70,8 +69,9 @@ def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Se
     failed = bool(report.failing(threshold))
     if not (quiet and not failed and target is None):
         fmt = output_format.resolved()
-        emit(lambda stream: render(report, stream, fmt, threshold, rules=tuple(rules.values()),
-                                   root=project.root, category=sarif_category), output=target)
+        emit(lambda stream: render_findings(report, stream, fmt, threshold,
+                                            rules=tuple(rules.values()), root=project.root,
+                                            category=sarif_category), output=target)
     return ExitCode.FINDINGS if failed else ExitCode.OK
 
 
@@ -148,26 +148,3 @@ def env_workspace(project: Project, *, env_files: Sequence[str], railway_vars: S
 
 # --- output -------------------------------------------------------------------------------------
 
-def render(report: Report, stream: IO[str], output_format: OutputFormat, threshold: FailOn, *,
-           rules: Sequence[Rule], root: Path, category: str) -> None:
-    if output_format is OutputFormat.JSON:
-        from etc_policy.reporters.json import dumps, report_document
-
-        stream.write(dumps(report_document(report, fail_on=threshold)))
-    elif output_format is OutputFormat.SARIF:
-        from etc_policy.reporters.sarif import render_sarif
-
-        stream.write(render_sarif(report, rules, root=root, category=category,
-                                  tool_version=__version__))
-    elif output_format is OutputFormat.GITHUB:
-        from etc_policy.reporters.github import render_github
-
-        stream.write(render_github(report))
-    elif output_format is OutputFormat.MARKDOWN:
-        from etc_policy.reporters.markdown import render_markdown
-
-        stream.write(render_markdown(report))
-    else:
-        from etc_policy.reporters.text import make_console, render_report
-
-        render_report(report, make_console(stream), fail_on=threshold)
