@@ -17,13 +17,14 @@ FAIL: API_TOKEN=<JWT with exp 2020-01-01>
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Iterator
 
 from pydantic import Field
 
 from etc_policy.checks._common import ValueParams, checked_value, now
 from etc_policy.checks.base import CheckContext, Hit
+from etc_policy.secrets.jwt_claims import timestamp
 
 KIND = "jwt_token"
 SCOPE = "entry"
@@ -67,12 +68,3 @@ def unverified_claims(token: str) -> dict | None:
     except (JOSEError, ValueError, TypeError):
         return None
     return claims if isinstance(claims, dict) else None
-
-
-def timestamp(claim: object) -> datetime | None:
-    if isinstance(claim, bool) or not isinstance(claim, int | float):
-        return None
-    try:
-        return datetime.fromtimestamp(claim, UTC)
-    except (OverflowError, OSError, ValueError):
-        return None

@@ -141,7 +141,8 @@ def jwt_dates(value: str) -> tuple[date | None, date | None]:
     token = value.strip()
     if not JWT_SHAPE.fullmatch(token):
         return None, None
-    from etc_policy.checks.jwt_token import timestamp, unverified_claims
+    from etc_policy.checks.jwt_token import unverified_claims
+    from etc_policy.secrets.jwt_claims import timestamp
 
     claims = unverified_claims(token)
     if claims is None:

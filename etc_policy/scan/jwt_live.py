@@ -20,6 +20,7 @@ from enum import StrEnum
 from etc_policy.model import Entry, Workspace
 from etc_policy.patterns import compile_pack_regex
 from etc_policy.scan.patterns import is_public_sample_jwt, unverified_claims
+from etc_policy.secrets.jwt_claims import timestamp
 
 HMAC_ALGORITHMS = ("HS256", "HS384", "HS512")
 # Always looked at, with the key patterns of the packs' jwt_secret rules (RWY004's).
@@ -112,7 +113,7 @@ class JwtVerifier:
 
     def _judge(self, token: str, key: JwtKey, algorithm: str) -> Verdict:
         claims = unverified_claims(token) or {}
-        expires = _timestamp(claims.get("exp"))
+        expires = timestamp(claims.get("exp"))
         now = self._now or datetime.now(UTC)
         live = Liveness.EXPIRED if expires is not None and expires <= now else Liveness.LIVE
         return Verdict(live, key.variable, key.environment, algorithm, expires)
@@ -122,12 +123,3 @@ def _hmac_algorithm(token: str) -> str | None:
     header = unverified_claims("." + token.split(".", 1)[0])   # the header is the first part
     algorithm = header.get("alg") if header else None
     return algorithm if algorithm in HMAC_ALGORITHMS else None
-
-
-def _timestamp(claim: object) -> datetime | None:
-    if isinstance(claim, bool) or not isinstance(claim, int | float):
-        return None
-    try:
-        return datetime.fromtimestamp(claim, UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
