@@ -21,9 +21,10 @@ a pointer and the problem, never a value.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -345,34 +346,27 @@ class _TomlPositions:
         self.spots[pointer] = (key_offset, start, content, self.pos)
 
     def array(self, pointer: str, *, depth: int) -> None:
-        self.pos += 1
-        index = 0
-        while True:
-            self.skip_blank(newlines=True)
-            if self.pos >= len(self.text) or self.text[self.pos] == "]":
-                self.pos += 1
-                return
-            if self.text[self.pos] == ",":
-                self.pos += 1
-                continue
-            before = self.pos
-            self.value(jsonpos.join_pointer(pointer, index), -1, depth=depth)
-            self.pos = max(self.pos, before + 1)  # always progress, whatever the text
-            index += 1
+        indices = itertools.count()
+        self._items("]", lambda: self.value(jsonpos.join_pointer(pointer, next(indices)), -1,
+                                            depth=depth))
 
     def inline_table(self, pointer: str, *, depth: int) -> None:
+        self._items("}", lambda: self.key_value(pointer, depth=depth))
+
+    def _items(self, close: str, item: Callable[[], None]) -> None:
+        """The comma-separated items of `[…]` or `{…}` up to `close`, one `item()` each."""
         self.pos += 1
         while True:
             self.skip_blank(newlines=True)
-            if self.pos >= len(self.text) or self.text[self.pos] == "}":
+            if self.pos >= len(self.text) or self.text[self.pos] == close:
                 self.pos += 1
                 return
             if self.text[self.pos] == ",":
                 self.pos += 1
                 continue
             before = self.pos
-            self.key_value(pointer, depth=depth)
-            self.pos = max(self.pos, before + 1)
+            item()
+            self.pos = max(self.pos, before + 1)  # always progress, whatever the text
 
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]*")
