@@ -35,6 +35,7 @@ from typing import BinaryIO
 from etc_policy.scan.lines import LINE_CAP
 from etc_policy.scan.matchers import CompiledPatterns, FastMatcher, re2_searcher
 from etc_policy.scan.model import Match, Needle
+from etc_policy.scan.newlines import Marks, NewlineIndexer, count_marks, numpy_module
 
 INFINITY = 1 << 62
 # Validate verdicts kept per pattern (then the cache starts over), for matched texts up to
@@ -94,91 +95,114 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
     hs = matcher.open(on_match)
     heavy = matcher.open(on_heavy, heavy=True)
     helper = None             # the helper thread, started on the first big read
+    indexer: NewlineIndexer | None = None   # numpy's newline marks, for big reads
     base = start - reserve    # absolute offset of buf[0]
     begin = used = reserve    # buf[begin:used] holds the data (before: stale bytes)
     line_start = start        # start of the line holding buf[begin]
-    pending = None            # the helper's read of the next chunk into `spare`
-    # Marks: absolute offsets (increasing, from `origin` on), the newlines in [origin, mark)
-    # and the last newline before each (origin - 1: none). `total`/`last`: the same at the
-    # end of what is counted (every read's new bytes in [origin, emit_to), as they come).
+    pending = None            # the helper's work on the next chunk (in `spare`)
+    # Marks: absolute offsets (increasing, from `origin` on) and the newlines in [origin, mark);
+    # `first_last`: the last newline before the first mark (origin - 1: none). `total`: the
+    # newlines counted so far (every read's new bytes in [origin, emit_to), as they come).
     mark_at: list[int] = []
     mark_lines: list[int] = []
-    mark_last: list[int] = []
-    total, last = 0, origin - 1
+    first_last = origin - 1
+    total = 0
 
-    def count_blocks(lo: int, hi: int, out: list[tuple[int, int]]) -> None:
-        """(newlines, last newline's offset or -1) of each block [a, a + _BLOCK) of [lo, hi)."""
-        for a in range(lo, hi, _BLOCK):
-            b = min(a + _BLOCK, hi)
-            found = count(b"\n", a - base, b - base)
-            out.append((found, base + rfind(b"\n", a - base, b - base) if found else -1))
+    helper_total = total      # the helper's own count (numpy's marks)
+
+    def prepare(target: bytearray, at: int, got: int
+                ) -> tuple[int, list[tuple[int, int]], Marks | None]:
+        """The helper's part of a chunk whose `got` new bytes are at target[reserve:] and
+        absolute offset `at` (if `got` is negative, read up to -got bytes there first): the
+        heavy regexes' hits, and the newline marks if numpy is there. Runs in the helper
+        thread, one chunk after the other (the heavy stream and the count see them in
+        order), so it keeps its own running count of newlines."""
+        nonlocal helper_total
+        if got < 0:
+            got = stream.readinto(memoryview(target)[reserve:reserve - got])
+            if not got:
+                return 0, [], None
+        new = memoryview(target)[reserve:reserve + got]
+        found: list[tuple[int, int]] = []
+        if heavy is not None:
+            heavy.scan(new)
+            found = heavy_hits[:]
+            heavy_hits.clear()
+        marks = None
+        lo, hi = max(at, origin), min(at + got, emit_to)
+        if indexer is not None and lo < hi:
+            marks = indexer.index_marks(target, at - reserve, lo, hi, _BLOCK, helper_total)
+            helper_total = marks[2]
+        return got, found, marks
+
     held: list[_Held] = []
     deferred: list[tuple[int, int]] = []     # keyword hits (end, id) in incomplete lines
     max_literal_end = -1
     serial = 0
     remaining = limit
+    want_next = 0             # what the helper reads next
     final = False
     try:
         while not final:
             want = chunk_size if remaining is None else min(chunk_size, remaining)
+            marks: Marks | None = None
+            prepared = pending is not None
             if pending is not None:
-                got, pending = pending.result(), None
+                got, found, marks = pending.result()
+                pending = None
+                hits.extend(found)
             else:
                 got = stream.readinto(view[used:used + want]) if want > 0 else 0
             if not got:
                 final = True
-                # End-of-stream matches ($) come now.
+                # End-of-stream matches ($) come now (the helper is idle).
                 hs, heavy = _close(hs), _close(heavy)
+                hits.extend(heavy_hits)
+                heavy_hits.clear()
             else:
                 if remaining is not None:
                     remaining -= got
                 new = view[used:used + got]
                 lo, hi = max(base + used, origin), min(base + used + got, emit_to)
-                mine: list[tuple[int, int]] = []
-                job = None
-                if got < _THREAD_MIN:             # a small file: not worth a thread
+                if helper is None and got >= _THREAD_MIN:
+                    from concurrent.futures import ThreadPoolExecutor
+
+                    helper = ThreadPoolExecutor(1, thread_name_prefix="etc-policy-scan")
+                    spare = bytearray(reserve + chunk_size)
+                    numpy = numpy_module()
+                    indexer = NewlineIndexer(numpy) if numpy is not None else None
+                    helper_total = total          # the helper counts on from here
+                if helper is None:                # a small file: not worth a thread
                     if heavy is not None:
                         heavy.scan(new)
+                        hits.extend(heavy_hits)
+                        heavy_hits.clear()
                     if hs is not None:
                         hs.scan(new)
-                    if lo < hi:
-                        count_blocks(lo, hi, mine)
                 else:
-                    if helper is None:
-                        from concurrent.futures import ThreadPoolExecutor
-
-                        helper = ThreadPoolExecutor(1, thread_name_prefix="etc-policy-scan")
-                        spare = bytearray(reserve + chunk_size)
-                    # The helper scans the heavy regexes (Hyperscan, without the GIL) while
-                    # this thread counts newlines (`count` holds the GIL); then the literals,
-                    # whose frequent callbacks would wait for the GIL behind a count, while
-                    # the helper reads the next chunk (without the GIL too).
-                    job = helper.submit(heavy.scan, new) if heavy is not None else None
-                    after = chunk_size if remaining is None else min(chunk_size, remaining)
-                    if after > 0:
-                        pending = helper.submit(stream.readinto,
-                                                memoryview(spare)[reserve:reserve + after])
-                    if lo < hi:
-                        count_blocks(lo, hi, mine)
+                    # A pipeline: while this thread scans this chunk's literals (their frequent
+                    # callbacks need the GIL) and handles its hits, the helper reads the next
+                    # chunk into the spare buffer, scans its heavy regexes and finds its
+                    # newlines (Hyperscan and numpy run without the GIL).
+                    job = None
+                    if not prepared:              # the first big chunk: its own helper job
+                        job = helper.submit(prepare, buf, base + used, got)
+                    want_next = chunk_size if remaining is None else min(chunk_size, remaining)
+                    if want_next > 0:
+                        # The spare buffer is free: its carry was copied out at the last swap.
+                        pending = helper.submit(prepare, spare, base + used + got, -want_next)
                     if hs is not None:
                         hs.scan(new)
                     if job is not None:
-                        job.result()
-                at = lo
-                for found, newline in mine:
-                    mark_at.append(at)
-                    mark_lines.append(total)
-                    mark_last.append(last)
-                    if found:
-                        total += found
-                        last = newline
-                    at += _BLOCK
+                        _got, found, marks = job.result()
+                        hits.extend(found)
+                if marks is None and lo < hi:     # without numpy: counted here
+                    marks = count_marks(buf, base, lo, hi, _BLOCK, total)
+                if marks is not None:
+                    starts, lines_before, total = marks
+                    mark_at.extend(starts)
+                    mark_lines.extend(lines_before)
                 used += got
-                if on_read is not None:
-                    on_read(got)
-            if heavy_hits:
-                hits.extend(heavy_hits)
-                heavy_hits.clear()
                 if on_read is not None:
                     on_read(got)
             data_end = base + used
@@ -227,12 +251,9 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
                         max_literal_end = end
                     mark = bisect_right(mark_at, first) - 1
                     at = mark_at[mark]
-                    found = count(b"\n", at - base, first - base)
-                    if found:
-                        line = mark_lines[mark] + found + 1
-                        newline = base + rfind(b"\n", at - base, first - base)
-                    else:
-                        line, newline = mark_lines[mark] + 1, mark_last[mark]
+                    line = mark_lines[mark] + count(b"\n", at - base, first - base) + 1
+                    newline = rfind(b"\n", mark_at[0] - base, first - base)
+                    newline = base + newline if newline >= 0 else first_last
                     out.append(Match(display, line, first - newline, first, end,
                                      needle, pattern, text))
                 del held[:cut]
@@ -242,16 +263,17 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
             # Keep the tail; a mark at its start (the marks before it point at dropped bytes).
             keep_from = min(safe, data_end)
             mark = bisect_right(mark_at, keep_from) - 1
-            if mark >= 0 and mark_at[mark] < keep_from:
+            if mark >= 0:                     # the first mark becomes keep_from
+                if mark_at[0] < keep_from:
+                    newline = rfind(b"\n", mark_at[0] - base, keep_from - base)
+                    if newline >= 0:
+                        first_last = base + newline
                 at = mark_at[mark]
-                found = count(b"\n", at - base, keep_from - base)
-                lines_before, newline = mark_lines[mark], mark_last[mark]
-                if found:
-                    lines_before += found
-                    newline = base + rfind(b"\n", at - base, keep_from - base)
-                mark_at[mark], mark_lines[mark], mark_last[mark] = keep_from, lines_before, newline
-            if mark > 0:
-                del mark_at[:mark], mark_lines[:mark], mark_last[:mark]
+                if at < keep_from:
+                    mark_lines[mark] += count(b"\n", at - base, keep_from - base)
+                    mark_at[mark] = keep_from
+                if mark > 0:
+                    del mark_at[:mark], mark_lines[:mark]
             newline = rfind(b"\n", begin, keep_from - base)
             if newline >= 0:
                 line_start = base + newline + 1
@@ -267,10 +289,10 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
             begin, used = reserve - kept, reserve
             base = keep_from - begin
     finally:
+        if helper is not None:
+            helper.shutdown()   # first: its job may be scanning the heavy stream
         _close(hs)
         _close(heavy)
-        if helper is not None:
-            helper.shutdown()
     if newlines_out is not None:
         newlines_out.append(total)
 

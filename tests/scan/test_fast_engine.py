@@ -172,24 +172,30 @@ def test_random_logs_give_the_reference_results(tmp_path: Path, parts: list[byte
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(st.sampled_from(FRAGMENTS), max_size=60),
        chunk_size=st.integers(1, 64), line_cap=st.sampled_from([8, 16, 33, 1 << 20]),
-       block=st.sampled_from([1, 3, 16, 1 << 15]))
+       block=st.sampled_from([1, 3, 16, 1 << 15]), with_numpy=st.booleans())
 def test_random_logs_with_the_helper_thread_give_the_reference_results(
-        tmp_path: Path, parts: list[bytes], chunk_size: int, line_cap: int, block: int) -> None:
+        tmp_path: Path, parts: list[bytes], chunk_size: int, line_cap: int, block: int,
+        with_numpy: bool) -> None:
     """Every read goes through the helper thread (prefetch into the spare buffer, carry,
-    swap) and newlines are counted in tiny blocks: results stay the reference's."""
+    swap) and newlines are counted in tiny blocks, by numpy in the helper or by `bytes.count`
+    here: results stay the reference's."""
     log = tmp_path / "random.log"
     log.write_bytes(b"".join(parts))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(fast, "_THREAD_MIN", 1)
         patch.setattr(fast, "_BLOCK", block)
+        if not with_numpy:
+            patch.setattr(fast, "numpy_module", lambda: None)
         found, reference = both(log, NEEDLES, chunk_size=chunk_size, line_cap=line_cap,
                                 patterns=SMALL)
     assert found == reference
 
 
+@pytest.mark.parametrize("with_numpy", [True, False])
 @pytest.mark.parametrize("block", [7, 1 << 15])
 def test_byte_ranges_with_the_helper_thread_give_the_whole_scan(
-        make_log: ModuleType, classifier: SecretClassifier, tmp_path: Path, block: int) -> None:
+        make_log: ModuleType, classifier: SecretClassifier, tmp_path: Path, block: int,
+        with_numpy: bool) -> None:
     make_log.write_env(tmp_path / ".env.production")
     with open(tmp_path / "app.log", "wb") as out:
         make_log.generate(out, size=1 << 18, seed=5, plant_every=1 << 16)
@@ -198,6 +204,8 @@ def test_byte_ranges_with_the_helper_thread_give_the_whole_scan(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(fast, "_THREAD_MIN", 1)
         patch.setattr(fast, "_BLOCK", block)
+        if not with_numpy:
+            patch.setattr(fast, "numpy_module", lambda: None)
         whole, reference = both(tmp_path / "app.log", needles, chunk_size=4099, line_cap=1024)
         assert whole == reference
         item = next(iter_inputs([str(tmp_path / "app.log")]))
