@@ -27,6 +27,9 @@ from pathlib import Path
 OURS = r"""
 import json, sys
 from pathlib import Path
+from etc_policy.launch import asyncio_deferred
+with asyncio_deferred():          # as the console script imports it
+    import pydantic.main
 from etc_policy.discovery import SourceSpec, load_workspace
 from etc_policy.policy import load_pack, shipped_pack_names
 from etc_policy.scan.engine import scan_paths
@@ -104,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
                                                          str(args.folder), "all", "reference"],
             "ours, RE2 fallback (needles+patterns)": [sys.executable, "-c", OURS, str(args.folder),
                                                      "all", "re2"],
+            # The whole command as a user runs it: typer, packs, findings, the JSON report.
+            "etc-policy scan --format json (CLI)": [
+                str(Path(sys.executable).parent / "etc-policy"), "scan", str(log), "--env-file",
+                str(args.folder / ".env.production"), "--format", "json", "--output",
+                str(Path(tmp) / "scan.json")],
             "rg -F -n -f needles.txt": [tool("rg"), "-F", "-n", "-f", str(needles_txt), str(log)],
             "kingfisher scan --no-validate": [tool("kingfisher"), "scan", str(log), "--no-validate",
                                               "--format", "json", "--max-file-size", "0"],

@@ -46,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: list[str]) -> int:
     call = fast_call(args)
+    # Every command imports pydantic (typer does too): here first, inside the window.
+    with asyncio_deferred():
+        import pydantic.main  # noqa: F401
     if call is None:
         from etc_policy.cli import main as typer_main
 
@@ -53,8 +56,6 @@ def _dispatch(args: list[str]) -> int:
     command, kwargs = call
     from importlib import import_module
 
-    with asyncio_deferred():
-        import pydantic.main  # noqa: F401 - imported here, inside the window
     return int(import_module(_COMMAND_MODULES[command]).from_cli(**kwargs))
 
 

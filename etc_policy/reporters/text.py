@@ -85,7 +85,10 @@ class PlainConsole:
             _rich_console(self.file, color=self._color).print(line.rich())
             return
         else:
-            self.file.write(line.plain.translate(_STRIP) + "\n")
+            plain = line.plain
+            if not plain.isprintable():      # rare: only then look for the codes rich strips
+                plain = plain.translate(_STRIP)
+            self.file.write(plain + "\n")
         self.file.flush()
 
 
