@@ -268,9 +268,9 @@ def render_findings(report: "Report", stream: IO[str], output_format: OutputForm
     from etc_policy import __version__
 
     if output_format is OutputFormat.JSON:
-        from etc_policy.reporters.json import dumps, report_document
+        from etc_policy.reporters.json import write_report
 
-        stream.write(dumps(report_document(report, fail_on=threshold)))
+        write_report(report, stream, fail_on=threshold)
     elif output_format is OutputFormat.SARIF:
         from etc_policy.reporters.sarif import render_sarif
 

@@ -85,3 +85,21 @@ def test_inspect_document(reveal: bool) -> None:
         assert [e["value"] for e in entries] == [2, "FAKE-pass-123"]
     else:
         assert "FAKE-pass-123" not in json.dumps(document)
+
+
+@pytest.mark.parametrize("findings", [(), FINDINGS[:1], FINDINGS, FINDINGS * 3000],
+                         ids=["none", "one", "two", "six-thousand"])
+def test_streamed_report_is_the_document(findings: tuple[Finding, ...]) -> None:
+    """`write_report` (what the commands use: findings encoded one by one) writes exactly
+    the text of the whole document, including the empty list and non-ASCII messages."""
+    import io
+
+    from etc_policy.reporters.json import write_report
+
+    report = Report(findings=(*findings, Finding(
+        rule_id="TST003", rule_name="ü", severity=Severity.NOTE, message="é “quoted” \\ \n",
+        path="c/.env", line=3, fingerprint="ab" * 16)), notices=("a notice",))
+    stream = io.StringIO()
+    write_report(report, stream, fail_on=FailOn.WARNING)
+    assert stream.getvalue() == dumps(report_document(report, fail_on=FailOn.WARNING))
+    valid_report(stream.getvalue())
