@@ -204,11 +204,12 @@ def scan(paths: Annotated[list[str] | None, typer.Argument(
     """Look for leaked secrets in logs and files: known values, provider keys, live JWTs."""
     from etc_policy.commands import scan as command
 
-    return command.run(paths or [], env_files=env_file or (), railway_vars=railway_vars or (),
-                       packs=pack or (), config=config, environment=environment,
-                       output_format=output_format, output=output, fail_on=fail_on, jobs=jobs,
-                       ignore=ignore or (), quiet=quiet, detect_secrets=detect_secrets,
-                       sarif_category=sarif_category)
+    return command.from_cli(paths=paths, env_file=env_file, railway_vars=railway_vars,
+                            pack=pack, config=config, environment=environment,
+                            output_format=output_format.value, output=output,
+                            fail_on=None if fail_on is None else fail_on.value, jobs=jobs,
+                            ignore=ignore, detect_secrets=detect_secrets, quiet=quiet,
+                            sarif_category=sarif_category)
 
 
 # --- rotation: the ledger and its reminders ------------------------------------------------

@@ -30,12 +30,12 @@ from pathlib import Path
 from typing import Any
 
 PROG = "etc-policy"
-FAST_COMMANDS = ("check",)
-TABLE_FORMAT = 1
+FAST_COMMANDS = ("check", "scan")
+TABLE_FORMAT = 2
 MAX_TABLES = 16
 PACKAGE = Path(__file__).resolve().parent
 CLI_FILE = PACKAGE / "cli.py"
-_COMMAND_MODULES = {"check": "etc_policy.commands.check"}
+_COMMAND_MODULES = {"check": "etc_policy.commands.check", "scan": "etc_policy.commands.scan"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -176,6 +176,11 @@ def parse(spec: dict[str, Any], args: Sequence[str]) -> dict[str, Any] | None:
             return None                  # missing value (or one click alone may accept)
         if option["choices"] is not None and value not in option["choices"]:
             return None
+        if option.get("integer"):
+            # Plain digits only: click's int() also takes signs, spaces and underscores.
+            if not (value.isascii() and value.isdigit() and len(value) <= 9):
+                return None
+            value = int(value)
         if option["multiple"]:
             values[option["name"]] = [*(values[option["name"]] or ()), value]
         else:
@@ -281,7 +286,7 @@ def _add_param(spec: dict[str, Any], param: Any, files: set[str]) -> None:
     if isinstance(default, Enum):
         files.add(_module_file(type(default).__module__))
         default = default.value
-    if not (default is None or type(default) in (str, bool)):
+    if not (default is None or type(default) in (str, bool, int)):
         raise _Unsupported(param.name)
     spec["defaults"][param.name] = default
     if param.param_type_name == "argument":
@@ -304,12 +309,14 @@ def _add_param(spec: dict[str, Any], param: Any, files: set[str]) -> None:
     choices = _choices(param.type_descriptor, files)
     plain = annotation is str and not param.multiple
     repeated = annotation == list[str] and param.multiple
-    if param.secondary_opts or not (plain or repeated or
+    integer = annotation is int and not param.multiple and choices is None and \
+        getattr(param, "min", None) is None and getattr(param, "max", None) is None
+    if param.secondary_opts or not (plain or repeated or integer or
                                     choices is not None and not param.multiple):
         raise _Unsupported(param.name)
     for opt in param.opts:
-        spec["options"][opt] = {"name": param.name, "flag": None,
-                                "multiple": param.multiple, "choices": choices}
+        spec["options"][opt] = {"name": param.name, "flag": None, "multiple": param.multiple,
+                                "choices": choices, "integer": integer}
 
 
 def _choices(descriptor: Any, files: set[str]) -> list[str] | None:

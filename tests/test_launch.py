@@ -16,6 +16,9 @@ from cli_support import BAD, GOOD, MINI_PACK, ROOT, Result
 from etc_policy import cli, launch
 
 MINI = str(MINI_PACK)
+AUDIT = ROOT / "fixtures" / "railway-app-audit"
+AUDIT_LOG = AUDIT / "logs" / "production-2026-10-30.log"
+AUDIT_ENV = AUDIT / ".env.production"
 
 # Command lines the fast path handles itself (it must give typer's exact results).
 FAST = [
@@ -46,6 +49,15 @@ FAST = [
     ["check", ""],
     ["check", "--output=no-such-folder/report.txt", str(BAD)],
     ["check"],
+    ["scan", str(AUDIT_LOG), "--env-file", str(AUDIT_ENV)],
+    ["scan", str(AUDIT_LOG), "--env-file", str(AUDIT_ENV), "-j", "2", "--format", "json"],
+    ["scan", str(AUDIT_LOG), f"--env-file={AUDIT_ENV}", "--jobs=1", "--no-detect-secrets"],
+    ["scan", str(AUDIT_LOG), "--env-file", str(AUDIT_ENV), "--detect-secrets", "-q",
+     "--fail-on", "never", "--ignore", "*.gz", "-f", "sarif", "--sarif-category", "x/y"],
+    ["scan", str(AUDIT_LOG), "--jobs", "0"],                      # run()'s own message
+    ["scan", str(AUDIT_LOG), "--jobs", "007"],
+    ["scan", "no-such.log"],
+    ["scan"],
 ]
 # Everything else goes to typer: help, errors, unusual spellings, other commands.
 TYPER = [
@@ -76,6 +88,15 @@ TYPER = [
     ["nope"],
     ["rules", "--pack", MINI],
     ["Check", str(GOOD)],
+    ["scan", "-"],                                                # stdin: typer's
+    ["scan", str(AUDIT_LOG), "--jobs", "x"],
+    ["scan", str(AUDIT_LOG), "--jobs", "-1"],
+    ["scan", str(AUDIT_LOG), "--jobs", "+2"],
+    ["scan", str(AUDIT_LOG), "--jobs", "1_0"],
+    ["scan", str(AUDIT_LOG), "--jobs", "99999999999"],
+    ["scan", str(AUDIT_LOG), "--jobs"],
+    ["scan", "--no-detect-secrets=1", str(AUDIT_LOG)],
+    ["scan", "--help"],
 ]
 
 
@@ -101,11 +122,12 @@ def test_launch_gives_typers_results(capsys: pytest.CaptureFixture[str], args: l
 
 def test_the_fast_path_passes_typers_arguments(monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    from etc_policy.commands import check
+    from etc_policy.commands import check, scan
 
     seen: list[dict] = []
-    monkeypatch.setattr(check, "run", lambda paths, **kwargs: seen.append(
-        {"paths": list(paths), **kwargs}) or 0)
+    for module in (check, scan):
+        monkeypatch.setattr(module, "run", lambda paths, **kwargs: seen.append(
+            {"paths": list(paths), **kwargs}) or 0)
     for args in FAST:
         seen.clear()
         assert run(capsys, launch.main, args).code == 0

@@ -36,6 +36,22 @@ NO_ENV_NOTICE = ("no env sources (--env-file, --railway-vars or the config's env
 Progress = Callable[[str, int, "int | None"], None]
 
 
+def from_cli(*, paths: Sequence[str] | None, env_file: Sequence[str] | None,
+             railway_vars: Sequence[str] | None, pack: Sequence[str] | None,
+             config: str | None, environment: str | None, output_format: str,
+             output: str | None, fail_on: str | None, jobs: int,
+             ignore: Sequence[str] | None, detect_secrets: bool, quiet: bool,
+             sarif_category: str) -> int:
+    """The command line's options by typer's parameter names (cli.scan), as typer passes
+    them or as launch.py's fast path does (choices as their string values)."""
+    return run(paths or [], env_files=env_file or (), railway_vars=railway_vars or (),
+               packs=pack or (), config=config, environment=environment,
+               output_format=OutputFormat(output_format), output=output,
+               fail_on=None if fail_on is None else FailOn(fail_on), jobs=jobs,
+               ignore=ignore or (), quiet=quiet, detect_secrets=detect_secrets,
+               sarif_category=sarif_category)
+
+
 def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Sequence[str] = (),
         packs: Sequence[str] = (), config: str | None = None, environment: str | None = None,
         output_format: OutputFormat = OutputFormat.AUTO, output: str | None = None,
