@@ -204,8 +204,16 @@ def test_options_the_fast_path_cannot_copy_leave_the_command_to_typer() -> None:
     app = typer.Typer()
 
     @app.command()
-    def counted(jobs: int = 1) -> None:
-        """An int option: not copied."""
+    def counted(jobs: int = typer.Option(1, min=1)) -> None:
+        """An int range: not copied."""
+
+    @app.command()
+    def scaled(factor: float = 1.0) -> None:
+        """A float: not copied."""
+
+    @app.command()
+    def numbered(jobs: int = 1) -> None:
+        """A plain int: copied, plain digits only."""
 
     @app.command()
     def loud(name: str = typer.Option("x", envvar="NAME")) -> None:
@@ -219,6 +227,12 @@ def test_options_the_fast_path_cannot_copy_leave_the_command_to_typer() -> None:
     group = typer.main.get_command(app)
     assert launch.command_spec(group.commands["counted"], set()) is None
     assert launch.command_spec(group.commands["loud"], set()) is None
+    assert launch.command_spec(group.commands["scaled"], set()) is None
+    numbered = launch.command_spec(group.commands["numbered"], set())
+    assert launch.parse(numbered, ["--jobs", "12"]) == {"jobs": 12}
+    for typers in (["--jobs", "-3"], ["--jobs", "+3"], ["--jobs", " 3"], ["--jobs", "3_0"],
+                   ["--jobs", "٣"], ["--jobs", "1234567890"]):
+        assert launch.parse(numbered, typers) is None, typers
     spec = launch.command_spec(group.commands["plain"], set())
     assert spec is not None
     assert spec["options"]["--no-quiet"]["flag"] is False

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from etc_policy.secrets.classify import SecretClassifier
 
 LOG_PACK = "secrets-hygiene"
+MAX_JOBS = 256           # processes; more is a typo, not a machine
 NO_ENV_NOTICE = ("no env sources (--env-file, --railway-vars or the config's environments): "
                  "only provider formats and detect-secrets' detectors were looked for")
 Progress = Callable[[str, int, "int | None"], None]
@@ -62,8 +63,8 @@ def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Se
     from etc_policy.secrets.classify import SecretClassifier
 
     target = check_output_path(output)
-    if jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+    if not 1 <= jobs <= MAX_JOBS:
+        raise UsageError(f"--jobs must be between 1 and {MAX_JOBS}")
     project = load_project(root=Path("."), config_file=config, packs=packs)
     inputs = list(paths) or configured_logs(project)
     if not inputs:

@@ -292,7 +292,8 @@ def _scan_parallel(inputs: list[Input], *, needles: tuple[Needle, ...],
         else:
             tasks.append((number, item, 0, -1))
     context = multiprocessing.get_context("spawn")
-    with context.Pool(jobs, initializer=_worker_init,
+    # A Pool starts all its processes at once: never more than there are tasks.
+    with context.Pool(min(jobs, len(tasks)), initializer=_worker_init,
                       initargs=(needles, patterns, engine, chunk_size)) as pool:
         shift = 0          # newlines of the previous ranges of the same input
         current = -1

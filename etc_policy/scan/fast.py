@@ -11,16 +11,17 @@ Nothing in the loop is per byte or per line in Python:
   pattern, the flagged lines are joined with newlines and the pattern's RE2 regex runs once
   over them (no pattern matches a newline, so this finds what a run per line finds); `validate`
   verdicts are cached by matched bytes (a log repeats its look-alikes);
-- line numbers: each read's new bytes are counted once (`bytes.count`, in C) in blocks of
-  `_BLOCK` bytes, a mark per block; a match's line is its mark's plus a count over the few
-  bytes from the mark to it.
+- line numbers: each read's new bytes get a mark per `_BLOCK` bytes (the newlines before
+  it, scan/newlines.py); a match's line is its mark's plus a count over the few bytes from
+  the mark to it, its column a `rfind` back to the last newline.
 
-Reads of 1 MiB or more use one helper thread for the work that runs without the GIL, while
-this thread does what needs it: the helper scans the regexes of patterns without keywords
-(a second Hyperscan database; they almost never call back) while the newlines are counted
-here (`count` holds the GIL), then reads the next chunk into a spare buffer while the literals
-are scanned here. The literal scan is not given to the helper: its frequent callbacks would
-each wait for the GIL behind a count (measured: no overlap at all).
+Reads of 1 MiB or more run as a two-stage pipeline with one helper thread. While this thread
+scans a chunk's literals (their frequent callbacks need the GIL) and handles its hits, the
+helper works one chunk ahead, on the spare buffer: it reads the next chunk, scans it for the
+regexes of patterns without keywords (a second Hyperscan database; they almost never call
+back) and computes its newline marks with numpy. Hyperscan and numpy release the GIL, so the
+two threads run on two cores. Without numpy the marks are counted here with `bytes.count`,
+which holds the GIL (in the helper it would only stall this thread's callbacks).
 
 A match is held until nothing found later can start before it: needles end at most
 `longest` bytes before the data's end, pattern matches lie in lines not complete yet.

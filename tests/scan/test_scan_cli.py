@@ -199,3 +199,7 @@ def test_bad_inputs_are_one_line_errors(capsys: pytest.CaptureFixture[str], proj
                           naming="nope.env")
     assert_one_line_error(run_main(capsys, "scan"), naming="nothing to scan")
     assert_one_line_error(run_main(capsys, "scan", "app.log", "--jobs", "0"), naming="--jobs")
+    # A typo'd job count is refused before any process starts (a Pool starts them all).
+    assert_one_line_error(run_main(capsys, "scan", "app.log", "--jobs", "99999999999"),
+                          naming="--jobs")
+    assert_one_line_error(run_main(capsys, "scan", "app.log", "--jobs", "257"), naming="--jobs")

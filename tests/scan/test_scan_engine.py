@@ -187,6 +187,27 @@ def test_jobs_spread_files_and_split_a_big_one(bench_log, tmp_path: Path,
     assert two == one
 
 
+def test_no_more_processes_than_tasks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--jobs 200` on two small files starts two processes, not two hundred."""
+    import multiprocessing
+
+    started: list[int] = []
+    spawn = multiprocessing.get_context("spawn")
+
+    class Context:
+        def Pool(self, processes: int, **kwargs: object) -> object:  # noqa: N802
+            started.append(processes)
+            return spawn.Pool(processes, **kwargs)
+
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: Context())
+    for name in ("a.log", "b.log"):
+        (tmp_path / name).write_text("AKIAFAKETEST00000EXA\n")
+    paths = [str(tmp_path / "a.log"), str(tmp_path / "b.log")]
+    found = list(scan_paths(paths, needles=[], patterns=PATTERNS, jobs=200))
+    assert started == [2]
+    assert len(found) == 2
+
+
 def test_progress_reports_bytes_done(bench_log) -> None:
     folder, needles, _planted = bench_log
     seen: list[tuple[str, int, int | None]] = []
