@@ -226,6 +226,9 @@ def _fast_input(item: Input, *, matcher: FastMatcher, needles: Sequence[Needle],
                              on_read=on_read)
     except (EOFError, zlib.error, gzip.BadGzipFile):
         raise SourceError("truncated or corrupt gzip data", path=item.display) from None
+    except OSError as exc:   # a read failing half-way (EIO, a vanished network mount)
+        raise SourceError(f"cannot read: {exc.strerror or 'I/O error'}",
+                          path=item.display) from None
     finally:
         if item.path is not None:
             stream.close()

@@ -126,6 +126,9 @@ def read_chunks(item: Input, *, chunk_size: int = CHUNK_SIZE, start: int = 0,
                 chunk = stream.read(want)
             except (EOFError, zlib.error, gzip.BadGzipFile):
                 raise SourceError("truncated or corrupt gzip data", path=item.display) from None
+            except OSError as exc:
+                raise SourceError(f"cannot read: {exc.strerror or 'I/O error'}",
+                                  path=item.display) from None
             if not chunk:
                 return
             position += len(chunk)

@@ -92,3 +92,68 @@ def test_read_chunks_ranges(tmp_path: Path) -> None:
     item = next(iter_inputs([str(log)]))
     assert b"".join(read_chunks(item, chunk_size=100, start=300, stop=1000)) == (bytes(range(256)) * 10)[300:1000]
     assert [len(c) for c in read_chunks(item, chunk_size=1000)] == [1000, 1000, 560]
+
+
+def _big_log(lines: int) -> bytes:
+    """A log of ~30 bytes a line, a secret every 100,000 lines (reads of 4 MiB: the
+    fast engine's helper-thread pipeline)."""
+    return b"".join(b"2025-01-01 info request %06d\n" % n if n % 100_000 else
+                    f"leak {SECRET}\n".encode() for n in range(1, lines + 1))
+
+
+def test_a_big_corrupt_gzip_is_a_clear_error_through_the_pipeline(tmp_path: Path) -> None:
+    log = tmp_path / "big.log.gz"
+    data = gzip.compress(_big_log(1_000_000), compresslevel=1)
+    log.write_bytes(data[:len(data) * 3 // 4])
+    with pytest.raises(SourceError, match="big.log.gz: truncated or corrupt gzip data"):
+        _found([str(log)])
+
+
+def test_stopping_early_leaves_no_helper_running(tmp_path: Path) -> None:
+    """A consumer that stops after the first match (the generator is closed while the helper
+    works a chunk ahead) ends cleanly: the helper is joined before its streams close."""
+    import threading
+
+    log = tmp_path / "big.log"
+    log.write_bytes(_big_log(1_000_000))
+    matches = scan_paths([str(log)], needles=NEEDLES)
+    first = next(matches)
+    assert (first.line, first.column) == (100_000, 6)
+    matches.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("etc-policy-scan")]
+    assert len(_found([str(log)])) == 10
+
+
+class _FailingDisk(io.RawIOBase):
+    """A file whose third read fails (EIO), after two reads of 4 MiB of log."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+        self.data = _big_log(200_000)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        self.reads += 1
+        if self.reads == 3:
+            raise OSError(5, "Input/output error")
+        size = min(len(buffer), len(self.data))
+        buffer[:size] = self.data[:size]
+        return size
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "re2", "reference"])
+def test_a_read_failing_half_way_is_a_clear_error(tmp_path: Path, engine: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """EIO on the third read (in the fast engine: the helper thread's read, one chunk ahead)
+    becomes one message naming the file, whatever the engine."""
+    from etc_policy.scan import engine as engine_module
+    from etc_policy.scan import inputs as inputs_module
+
+    log = tmp_path / "disk.log"
+    log.write_bytes(b"placeholder\n")
+    monkeypatch.setattr(engine_module, "open_input", lambda item: _FailingDisk())
+    monkeypatch.setattr(inputs_module, "open_input", lambda item: _FailingDisk())
+    with pytest.raises(SourceError, match="disk.log: cannot read: Input/output error"):
+        list(scan_paths([str(log)], needles=NEEDLES, engine=engine))
