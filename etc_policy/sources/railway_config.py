@@ -25,7 +25,6 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -403,7 +402,10 @@ def _skip_bracketed(text: str, start: int) -> int:
 # -- schema validation --------------------------------------------------------------------
 @functools.cache
 def _schema() -> dict:
-    return json.loads(resources.files("etc_policy.data").joinpath("railway.schema.json").read_text("utf-8"))
+    import etc_policy.data
+
+    folder = Path(next(iter(etc_policy.data.__path__)))
+    return json.loads((folder / "railway.schema.json").read_text("utf-8"))
 
 
 @functools.cache
