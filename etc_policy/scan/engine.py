@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 
 from etc_policy.errors import SourceError
 from etc_policy.scan.inputs import CHUNK_SIZE, Input, iter_inputs, open_input, read_chunks
-from etc_policy.scan.lines import LINE_CAP, LineCounter, Segmenter
+from etc_policy.scan.lines import LINE_CAP, LineCounter, Segmenter, wide_bytes
 from etc_policy.scan.matchers import CompiledPatterns, FastMatcher, Matcher, make_matcher
 from etc_policy.scan.model import Match, Needle, PatternSpec
 
@@ -44,6 +44,7 @@ class _Pending:
     needle: Needle | None
     pattern: PatternSpec | None
     text: bytes
+    shift: int = 0      # continuation bytes before it in its line (columns count code points)
 
     def key(self) -> tuple[int, int, int]:
         # Offset order; at one offset the longer first (it contains the shorter).
@@ -64,6 +65,8 @@ class StreamScan:
         self._emit_to = emit_to
         self._base = origin if context_from is None else context_from
         self._buf = b""
+        self._line_cap = line_cap
+        self._line_start = self._base    # start of the line holding buf[0]
         self._stream = matcher.stream(self._base)
         self._resolve_all = matcher.name != "hyperscan"
         self._lines = LineCounter(origin)
@@ -113,8 +116,28 @@ class StreamScan:
             self._max_literal_end = max(self._max_literal_end, item.end)
             return
         if self._origin <= item.start < self._emit_to:
+            item.shift = self._shift_at(item.start)
             self._serial += 1
             heapq.heappush(self._pending, (item.key(), self._serial, item))
+
+    def _shift_at(self, at: int) -> int:
+        """As fast.py's `shift_at`: continuation bytes from `at`'s line start, or 0 when the
+        line starts `line_cap` or more bytes back."""
+        buf, base, cap, origin = self._buf, self._base, self._line_cap, self._origin
+        window = at - cap
+        floor = max(base, window, origin)     # `origin` is a line start
+        newline = buf.rfind(b"\n", floor - base, at - base)
+        if newline >= 0:
+            first_byte = base + newline + 1
+        elif floor == origin:
+            first_byte = origin
+        elif floor == window:
+            return 0
+        else:
+            first_byte = max(self._line_start, origin)
+        if at - first_byte >= cap or first_byte < base:
+            return 0
+        return wide_bytes(buf[first_byte - base:at - base])
 
     def _safe(self, end: int) -> int:
         # A needle not yet reported ends after `end`, so starts after end - longest; a pattern
@@ -168,7 +191,8 @@ class StreamScan:
                     continue
                 self._max_literal_end = item.end
             line, column = self._lines.locate(self._buf, self._base, item.start)
-            out.append(Match(path=self.display, line=line, column=column, offset=item.start,
+            out.append(Match(path=self.display, line=line, column=column - item.shift,
+                             offset=item.start,
                              end=item.end, needle=item.needle, pattern=item.pattern,
                              text=item.text))
         return out
@@ -181,6 +205,9 @@ class StreamScan:
             return
         # Bytes leaving the window must be counted first (up to our range's end).
         self._lines.advance(self._buf, self._base, min(keep_from, max(self._emit_to, 0)))
+        newline = self._buf.rfind(b"\n", 0, drop)
+        if newline >= 0:
+            self._line_start = self._base + newline + 1
         self._buf = self._buf[drop:]
         self._base = keep_from
 

@@ -33,7 +33,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO
 
-from etc_policy.scan.lines import LINE_CAP
+from etc_policy.scan.lines import LINE_CAP, wide_bytes
 from etc_policy.scan.matchers import CompiledPatterns, FastMatcher, re2_searcher
 from etc_policy.scan.model import Match, Needle
 from etc_policy.scan.newlines import Marks, NewlineIndexer, count_marks, numpy_module
@@ -49,7 +49,7 @@ _THREAD_MIN = 1 << 20   # reads from this size on use a helper thread
 _BLOCK = 8 << 10
 
 # A held match: sort key (start, -end, pattern id or -1), a serial (ties never compare the
-# rest), then end, needle, pattern, text.
+# rest), then end, needle, pattern, text, and the continuation bytes before it in its line.
 _Held = tuple
 
 
@@ -110,6 +110,25 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
     total = 0
 
     helper_total = total      # the helper's own count (numpy's marks)
+
+    def shift_at(at: int) -> int:
+        """Continuation bytes between the start of `at`'s line and `at`, taken from its byte
+        column so that columns count code points. 0 (the column counts bytes) when the line
+        starts `cap` or more bytes back: both engines then no longer hold its start."""
+        window = at - cap
+        floor = max(base + begin, window, origin)   # `origin` is a line start
+        newline = rfind(b"\n", floor - base, at - base)
+        if newline >= 0:
+            first_byte = base + newline + 1
+        elif floor == origin:
+            first_byte = origin
+        elif floor == window:
+            return 0                      # no newline in the last `cap` bytes
+        else:
+            first_byte = max(line_start, origin)
+        if at - first_byte >= cap or first_byte < base + begin:
+            return 0
+        return wide_bytes(bytes(view[first_byte - base:at - base]))
 
     def prepare(target: bytearray, at: int, got: int
                 ) -> tuple[int, list[tuple[int, int]], Marks | None]:
@@ -227,7 +246,7 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
                         elif first < emit_to:
                             serial += 1
                             held.append((first, -end, -1, serial, end, needle, None,
-                                         needle.value))
+                                         needle.value, shift_at(first)))
                     elif origin < end <= emit_to:
                         keywords.append((end, ident - needle_count))
                 hits.clear()
@@ -237,14 +256,14 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
                 for index, segments in lines.items():
                     serial = _run_pattern(index, segments, view, base, searchers[index],
                                           validators[index], caches[index], specs[index],
-                                          held, serial)
+                                          held, serial, shift_at)
             safe = INFINITY if final else max(base, min(data_end - longest + 1, tail))
             if held:
                 held.sort()
                 cut = len(held) if final else bisect_right(held, (safe,))
                 out: list[Match] = []
                 for item in held[:cut]:
-                    first, _neg, _pid, _serial, end, needle, pattern, text = item
+                    first, _neg, _pid, _serial, end, needle, pattern, text, shift = item
                     if needle is not None:
                         # Inside a longer needle match starting no later: that one is reported.
                         if end <= max_literal_end:
@@ -255,7 +274,7 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
                     line = mark_lines[mark] + count(b"\n", at - base, first - base) + 1
                     newline = rfind(b"\n", mark_at[0] - base, first - base)
                     newline = base + newline if newline >= 0 else first_last
-                    out.append(Match(display, line, first - newline, first, end,
+                    out.append(Match(display, line, first - newline - shift, first, end,
                                      needle, pattern, text))
                 del held[:cut]
                 yield from out
@@ -336,7 +355,8 @@ def _flagged_lines(keywords: list[tuple[int, int]], groups: Sequence[Sequence[in
 def _run_pattern(index: int, segments: list[tuple[int, int]], view: memoryview, base: int,
                  search: Callable[[bytes, int, int], list[tuple[int, int]]],
                  validate: Callable[[bytes], bool] | None, cache: dict[bytes, bool],
-                 spec: object, held: list[_Held], serial: int) -> int:
+                 spec: object, held: list[_Held], serial: int,
+                 shift_at: Callable[[int], int]) -> int:
     """RE2's leftmost non-overlapping matches of one pattern in the flagged pieces (joined by
     newlines: one call for all), validated, appended to `held`. Returns the serial."""
     if len(segments) == 1:
@@ -369,7 +389,7 @@ def _run_pattern(index: int, segments: list[tuple[int, int]], view: memoryview, 
                 at = segments[piece][0] + first - offsets[piece]
                 serial += 1
                 held.append((at, -(at + end - first), pattern_id, serial, at + end - first,
-                             None, spec, found))
+                             None, spec, found, shift_at(at)))
         # google-re2's finditer steps: past an empty match by one byte, else to its end.
         if pos == endpos:
             return serial

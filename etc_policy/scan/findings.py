@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from etc_policy.findings import Finding, Severity, fingerprint
 from etc_policy.scan.jwt_live import JwtVerifier, Liveness, Verdict
+from etc_policy.scan.lines import wide_bytes
 from etc_policy.scan.model import Match
 from etc_policy.scan.patterns import DETECT_SECRETS_RULE, JWT_PATTERN_NAME, PROVIDER_RULE, describe
 from etc_policy.secrets.redact import hint
@@ -111,7 +112,7 @@ def to_finding(match: Match, rule: Rule, *, verdict: Verdict | None = None) -> F
         rule_id=rule.id, rule_name=rule.name, severity=Severity(rule.severity),
         message=_message(match, verdict), path=match.path, line=match.line,
         column=match.column, end_line=match.line,
-        end_column=match.column + max(match.end - match.offset, 1),
+        end_column=match.column + max(len(match.text) - wide_bytes(match.text), 1),
         key=key, environment=environment, pack=rule.pack,
         hint=hint(match.text.decode("utf-8", "replace")),
         fingerprint=fingerprint(rule_id=rule.id, path=match.path, key=key,

@@ -13,6 +13,13 @@ hence find the same pattern matches.
 from __future__ import annotations
 
 LINE_CAP = 1 << 20
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def wide_bytes(data: bytes) -> int:
+    """UTF-8 continuation bytes in `data` (its length minus this is its code points, for valid
+    UTF-8): what turns a byte column into the code-point column findings carry."""
+    return 0 if data.isascii() else len(data) - len(data.translate(None, _CONTINUATION))
 
 
 class LineCounter:

@@ -20,8 +20,10 @@ command, reporters):
   Semantics: the matches of a pattern are those of RE2 `finditer` over each line (leftmost,
   non-overlapping), whatever the engine.
 - `Match`: one occurrence. `path` is the display path (`-` for stdin, `archive.log.gz` for a
-  gzip file), `line`/`column` are 1-based (column counts bytes), `offset`/`end` are byte offsets
-  of the match in the (decompressed) stream. Exactly one of `needle`/`pattern` is set. `text`
+  gzip file), `line`/`column` are 1-based, the column in code points (bytes minus the UTF-8
+  continuation bytes before it in its line; in bytes past a line's first LINE_CAP bytes, whose
+  start no engine keeps), `offset`/`end` are byte offsets of the match in the (decompressed)
+  stream. Exactly one of `needle`/`pattern` is set. `text`
   holds the matched bytes (secret: repr=False).
 - `scan_paths(paths, *, needles, patterns, jobs=1, ignore=(), progress=None) -> Iterator[Match]`
   lives in `etc_policy.scan.engine` (re-exported by `etc_policy.scan`). `paths` are files,

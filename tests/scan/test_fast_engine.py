@@ -152,7 +152,9 @@ SMALL = (PatternSpec(0, "SCAN-AWS", "aws", rb"\bAKIA[A-Z0-9]{16}\b"),
                      validate=lambda text: not text.lower().endswith(b"xxxx")))
 FRAGMENTS = [b"AKIA", b"AKIAFAKETEST00000EXA", b"AKIQAKIQ", b"postgres://u:FAKEpw@h/db",
              b"POSTGRESQL://", b"Secret=abcd", b"secret:xxxx", b"secret=", SECRET,
-             base64.b64encode(SECRET), SECRET[5:20], b" ", b"\n", b"\n\n", b"word", b"x" * 37]
+             base64.b64encode(SECRET), SECRET[5:20], b" ", b"\n", b"\n\n", b"word", b"x" * 37,
+             # non-ASCII before matches: columns count code points in both engines
+             "é".encode(), "日本語 ".encode(), "🔑".encode(), b"\xff", b"\x80"]
 
 
 @settings(max_examples=60, deadline=None,

@@ -157,3 +157,18 @@ def test_a_read_failing_half_way_is_a_clear_error(tmp_path: Path, engine: str,
     monkeypatch.setattr(inputs_module, "open_input", lambda item: _FailingDisk())
     with pytest.raises(SourceError, match="disk.log: cannot read: Input/output error"):
         list(scan_paths([str(log)], needles=NEEDLES, engine=engine))
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "re2", "reference"])
+def test_columns_count_code_points(tmp_path: Path, engine: str) -> None:
+    """Columns count code points, as `check`'s and the JSON contract's do (SARIF declares
+    unicodeCodePoints): the secret after "héllo wörld 日本 🔑 " is at column 18, not byte 27."""
+    text = f"héllo wörld 日本 🔑 {SECRET} and again {SECRET}\nnext {SECRET}\n"
+    log = tmp_path / "app.log"
+    log.write_text(text, encoding="utf-8")
+    first_line = text.splitlines()[0]
+    expected = [(str(log), 1, first_line.index(SECRET) + 1, "raw"),
+                (str(log), 1, first_line.rindex(SECRET) + 1, "raw"),
+                (str(log), 2, 6, "raw")]
+    assert _found([str(log)], engine=engine) == expected
+    assert expected[0][2] == 18
