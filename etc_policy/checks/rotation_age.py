@@ -26,14 +26,18 @@ PASS: the same key rotated 2026-10-01
 
 from __future__ import annotations
 
-from typing import Iterator, Literal
+from typing import TYPE_CHECKING, Iterator, Literal
 
 from pydantic import Field
 
 from etc_policy.checks._common import Frozen, now
 from etc_policy.checks.base import CheckContext, Hit
-from etc_policy.rotation.status import SecretStatus, State
 
+if TYPE_CHECKING:
+    from etc_policy.rotation.status import SecretStatus
+
+# rotation.status is imported when the check runs: every `check` imports this module,
+# and a skipped rotation (pre-commit hooks) never needs it.
 KIND = "rotation_age"
 SCOPE = "workspace"
 
@@ -75,6 +79,8 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
 
 
 def _message(status: SecretStatus, params: Params) -> str | None:
+    from etc_policy.rotation.status import State
+
     basis = {"rotated": f"last rotated {status.since}",
              "first-seen": f"first seen {status.since}, never rotated",
              "jwt-iat": f"JWT issued {status.since}"}.get(status.basis, "age unknown")
