@@ -337,12 +337,15 @@ def _flagged_lines(keywords: list[tuple[int, int]], groups: Sequence[Sequence[in
         if last >= tail:
             deferred.append((end, group))
             continue
-        if not lo <= last < hi:
+        if last >= hi or last < lo:         # (conditionals, not min/max: ~100k times a GiB)
             newline = rfind(b"\n", begin, last - base)
-            line = max(base + newline + 1 if newline >= 0 else line_start, origin)
+            line = base + newline + 1 if newline >= 0 else line_start
+            if line < origin:
+                line = origin
             lo = line + (last - line) // cap * cap
-            newline = find(b"\n", last - base, min(lo + cap, data_end) - base)
-            hi = base + newline if newline >= 0 else min(lo + cap, data_end)
+            stop = lo + cap if lo + cap < data_end else data_end
+            newline = find(b"\n", last - base, stop - base)
+            hi = base + newline if newline >= 0 else stop
         for index in groups[group]:
             segments = lines.get(index)
             if segments is None:
