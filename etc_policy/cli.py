@@ -200,6 +200,10 @@ def scan(paths: Annotated[list[str] | None, typer.Argument(
          sarif_category: Annotated[str, typer.Option(
              "--sarif-category", metavar="NAME",
              help="SARIF automationDetails category (one per analysis).")] = "etc-policy/scan",
+         max_per_secret: Annotated[int, typer.Option(
+             "--max-per-secret", metavar="N",
+             help="List at most N findings per secret, file and encoding; a notice counts "
+                  "the rest (0: list all).")] = 1000,
          ) -> int:
     """Look for leaked secrets in logs and files: known values, provider keys, live JWTs."""
     from etc_policy.commands import scan as command
@@ -209,7 +213,7 @@ def scan(paths: Annotated[list[str] | None, typer.Argument(
                             output_format=output_format.value, output=output,
                             fail_on=None if fail_on is None else fail_on.value, jobs=jobs,
                             ignore=ignore, detect_secrets=detect_secrets, quiet=quiet,
-                            sarif_category=sarif_category)
+                            sarif_category=sarif_category, max_per_secret=max_per_secret)
 
 
 # --- rotation: the ledger and its reminders ------------------------------------------------

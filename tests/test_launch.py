@@ -56,6 +56,7 @@ FAST = [
      "--fail-on", "never", "--ignore", "*.gz", "-f", "sarif", "--sarif-category", "x/y"],
     ["scan", str(AUDIT_LOG), "--jobs", "0"],                      # run()'s own message
     ["scan", str(AUDIT_LOG), "--jobs", "007"],
+    ["scan", str(AUDIT_LOG), "--env-file", str(AUDIT_ENV), "--max-per-secret", "1"],
     ["scan", "no-such.log"],
     ["scan"],
 ]

@@ -173,8 +173,11 @@ def scan_logs(project: Project, workspace: "Workspace", environment: str, *, log
 
     own = Workspace(root=workspace.root,
                     sources=tuple(s for s in workspace.sources if s.environment == environment))
+    from etc_policy.scan.findings import DEFAULT_MAX_PER_SECRET
+
     report = scan_report(list(logs), workspace=own, rules=log_rules(project),
-                         classifier=classifier, key_patterns=jwt_key_patterns(project), now=now)
+                         classifier=classifier, key_patterns=jwt_key_patterns(project), now=now,
+                         max_per_secret=DEFAULT_MAX_PER_SECRET)
     return report, "scanned"
 
 

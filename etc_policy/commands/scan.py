@@ -23,7 +23,7 @@ from etc_policy.commands.common import OutputFormat, Project, check_output_path,
     configured_logs, emit, load_project, render_findings
 from etc_policy.errors import ExitCode, UsageError
 from etc_policy.findings import FailOn, Finding, Report
-from etc_policy.scan.findings import LOG_KIND, LOG_RULE_IDS
+from etc_policy.scan.findings import DEFAULT_MAX_PER_SECRET, LOG_KIND, LOG_RULE_IDS
 
 if TYPE_CHECKING:
     from etc_policy.model import Workspace
@@ -42,7 +42,7 @@ def from_cli(*, paths: Sequence[str] | None, env_file: Sequence[str] | None,
              config: str | None, environment: str | None, output_format: str,
              output: str | None, fail_on: str | None, jobs: int,
              ignore: Sequence[str] | None, detect_secrets: bool, quiet: bool,
-             sarif_category: str) -> int:
+             sarif_category: str, max_per_secret: int = DEFAULT_MAX_PER_SECRET) -> int:
     """The command line's options by typer's parameter names (cli.scan), as typer passes
     them or as launch.py's fast path does (choices as their string values)."""
     return run(paths or [], env_files=env_file or (), railway_vars=railway_vars or (),
@@ -50,7 +50,7 @@ def from_cli(*, paths: Sequence[str] | None, env_file: Sequence[str] | None,
                output_format=OutputFormat(output_format), output=output,
                fail_on=None if fail_on is None else FailOn(fail_on), jobs=jobs,
                ignore=ignore or (), quiet=quiet, detect_secrets=detect_secrets,
-               sarif_category=sarif_category)
+               sarif_category=sarif_category, max_per_secret=max_per_secret)
 
 
 def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Sequence[str] = (),
@@ -58,13 +58,16 @@ def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Se
         output_format: OutputFormat = OutputFormat.AUTO, output: str | None = None,
         fail_on: FailOn | None = None, jobs: int = 1, ignore: Sequence[str] = (),
         quiet: bool = False, detect_secrets: bool = True,
-        sarif_category: str = "etc-policy/scan") -> int:
+        sarif_category: str = "etc-policy/scan",
+        max_per_secret: int = DEFAULT_MAX_PER_SECRET) -> int:
     from etc_policy.reporters import progress as bar
     from etc_policy.secrets.classify import SecretClassifier
 
     target = check_output_path(output)
     if not 1 <= jobs <= MAX_JOBS:
         raise UsageError(f"--jobs must be between 1 and {MAX_JOBS}")
+    if max_per_secret < 0:
+        raise UsageError("--max-per-secret must be 0 (no limit) or more")
     project = load_project(root=Path("."), config_file=config, packs=packs)
     inputs = list(paths) or configured_logs(project)
     if not inputs:
@@ -76,7 +79,8 @@ def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Se
     classifier = SecretClassifier.from_packs(project.packs)
     scan = dict(workspace=workspace, rules=rules, classifier=classifier,
                 key_patterns=jwt_key_patterns(project), jobs=jobs,
-                ignore=(*project.ignore_paths, *ignore), detect_secrets=detect_secrets)
+                ignore=(*project.ignore_paths, *ignore), detect_secrets=detect_secrets,
+                max_per_secret=max_per_secret)
     if bar.wanted(quiet=quiet):
         with bar.scan_progress() as progress:
             report = scan_report(inputs, progress=progress, **scan)  # type: ignore[arg-type]
@@ -95,10 +99,11 @@ def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Se
 def scan_report(inputs: Sequence[str], *, workspace: Workspace, rules: Mapping[str, Rule],
                 classifier: SecretClassifier, key_patterns: Sequence[str] = (), jobs: int = 1,
                 ignore: Sequence[str] = (), progress: Progress | None = None,
-                detect_secrets: bool = True, now: datetime | None = None) -> Report:
+                detect_secrets: bool = True, now: datetime | None = None,
+                max_per_secret: int = 0) -> Report:
     """Scan the inputs for the workspace's secrets and the patterns; findings of `rules` only."""
     from etc_policy.scan import scan_paths
-    from etc_policy.scan.findings import findings_from_matches
+    from etc_policy.scan.findings import PerSecretCap, findings_from_matches
     from etc_policy.scan.jwt_live import JwtVerifier, key_selector, signing_keys
     from etc_policy.scan.needles import needles_for
     from etc_policy.scan.patterns import scan_patterns
@@ -119,10 +124,11 @@ def scan_report(inputs: Sequence[str], *, workspace: Workspace, rules: Mapping[s
 
     matches = scan_paths(list(inputs), needles=needles, patterns=patterns, jobs=jobs,
                          ignore=tuple(ignore), progress=seen)
-    found = list(findings_from_matches(matches, rules=rules, verifier=verifier))
+    cap = PerSecretCap(max_per_secret)
+    found = list(cap.filter(findings_from_matches(matches, rules=rules, verifier=verifier)))
     for finding in found:
         files.setdefault(finding.path)
-    notices = () if workspace.sources else (NO_ENV_NOTICE,)
+    notices = (() if workspace.sources else (NO_ENV_NOTICE,)) + cap.notices()
     return Report(findings=tuple(sorted(found, key=Finding.sort_key)), files=tuple(files),
                   notices=notices)
 

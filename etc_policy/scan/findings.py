@@ -66,6 +66,41 @@ def findings_from_matches(matches: Iterable[Match], *, rules: Mapping[str, Rule]
     yield from _resolve(pending, rules)
 
 
+DEFAULT_MAX_PER_SECRET = 1000
+
+
+class PerSecretCap:
+    """At most `limit` findings (0: no limit) per secret, file and encoding (per fingerprint:
+    rule, path, variable or pattern, encoding); the others are counted, and `notices()` says
+    how many were not listed. An app that logs a secret on every request would otherwise give
+    millions of findings, held for sorting and the reports: memory would grow with the log."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._listed: dict[str, int] = {}
+        self._omitted: dict[str, tuple[Finding, int]] = {}
+
+    def filter(self, findings: Iterable[Finding]) -> Iterator[Finding]:
+        limit, listed, omitted = self.limit, self._listed, self._omitted
+        for finding in findings:
+            seen = listed.get(finding.fingerprint, 0)
+            if not limit or seen < limit:
+                listed[finding.fingerprint] = seen + 1
+                yield finding
+            else:
+                first, count = omitted.get(finding.fingerprint, (finding, 0))
+                omitted[finding.fingerprint] = (first, count + 1)
+
+    def notices(self) -> tuple[str, ...]:
+        out = []
+        for first, count in self._omitted.values():
+            what = first.key if first.key is not None else first.rule_name
+            out.append(f"{first.path}: {count} more {first.rule_id} findings of {what} "
+                       f"({first.encoding}) not listed: at most {self.limit} per secret, file "
+                       f"and encoding (--max-per-secret; 0 lists all)")
+        return tuple(sorted(out))
+
+
 def _candidate(match: Match, verifier: JwtVerifier) -> _Candidate | None:
     if match.needle is not None:
         return _Candidate(KNOWN_VALUE_RULE, match)

@@ -203,3 +203,39 @@ def test_bad_inputs_are_one_line_errors(capsys: pytest.CaptureFixture[str], proj
     assert_one_line_error(run_main(capsys, "scan", "app.log", "--jobs", "99999999999"),
                           naming="--jobs")
     assert_one_line_error(run_main(capsys, "scan", "app.log", "--jobs", "257"), naming="--jobs")
+
+
+def test_a_secret_logged_on_every_request_is_listed_up_to_the_cap(
+        capsys: pytest.CaptureFixture[str], project: Path) -> None:
+    """2,500 occurrences of one password: 1,000 findings (the default cap per secret, file
+    and encoding) and a notice counting the rest, in every format; `--max-per-secret 0` lists
+    them all. The run fails either way."""
+    spam = project / "spam.log"
+    spam.write_text("".join(f"request {n} db password {PG_PASSWORD}\n" for n in range(2500)))
+    result = run_main(capsys, "scan", "spam.log", "--env-file", ".env.production", "-f", "json")
+    document = valid_report(result.out)
+    assert result.code == 1
+    assert len(document["findings"]) == 1000
+    assert document["findings"][-1]["line"] == 1000
+    assert document["notices"] == [
+        "spam.log: 1500 more LOG001 findings of DATABASE_URL (url-password) not listed: at most "
+        "1000 per secret, file and encoding (--max-per-secret; 0 lists all)"]
+    text = run_main(capsys, "scan", "spam.log", "--env-file", ".env.production", "-f", "text")
+    assert "1500 more LOG001 findings of DATABASE_URL" in text.out
+    sarif = json.loads(run_main(capsys, "scan", "spam.log", "--env-file", ".env.production",
+                                "-f", "sarif").out)
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert any("1500 more LOG001" in n["message"]["text"] for n in notes)
+    every = run_main(capsys, "scan", "spam.log", "--env-file", ".env.production", "-f", "json",
+                     "--max-per-secret", "0")
+    assert len(json.loads(every.out)["findings"]) == 2500
+    assert json.loads(every.out)["notices"] == []
+    few = run_main(capsys, "scan", "spam.log", "app.log", "--env-file", ".env.production",
+                   "-f", "json", "--max-per-secret", "1")
+    listed = json.loads(few.out)["findings"]
+    assert [(f["path"], f["line"]) for f in listed if f["key"] == "DATABASE_URL"] == [
+        ("app.log", 5), ("spam.log", 1)]            # one per secret, file and encoding
+    assert_one_line_error(run_main(capsys, "scan", "spam.log", "--max-per-secret", "-1"),
+                          naming="--max-per-secret")
+    for output in (result.out, text.out, every.out):
+        assert PG_PASSWORD not in output
