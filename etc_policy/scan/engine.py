@@ -217,6 +217,8 @@ class StreamScan:
 def scan_input(item: Input, *, matcher: Matcher | FastMatcher, needles: Sequence[Needle],
                patterns: CompiledPatterns, chunk_size: int = CHUNK_SIZE,
                progress: Progress | None = None, line_cap: int = LINE_CAP) -> Iterator[Match]:
+    if progress is not None:       # every input is seen, an empty one too
+        progress(item.display, 0, item.size if not item.gzipped else None)
     if isinstance(matcher, FastMatcher):
         yield from _fast_input(item, matcher=matcher, needles=needles, patterns=patterns,
                                chunk_size=chunk_size, progress=progress, line_cap=line_cap)

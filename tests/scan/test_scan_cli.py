@@ -239,3 +239,13 @@ def test_a_secret_logged_on_every_request_is_listed_up_to_the_cap(
                           naming="--max-per-secret")
     for output in (result.out, text.out, every.out):
         assert PG_PASSWORD not in output
+
+
+def test_every_input_counts_as_a_file_an_empty_one_too(capsys: pytest.CaptureFixture[str],
+                                                        project: Path) -> None:
+    (project / "empty.log").write_bytes(b"")
+    result = run_main(capsys, "scan", "empty.log", "app.log", "--env-file", ".env.production",
+                      "-f", "json")
+    assert json.loads(result.out)["summary"]["files"] == 2
+    quiet = run_main(capsys, "scan", "empty.log", "-f", "text")
+    assert quiet.code == 0 and "no findings in 1 file" in quiet.out
