@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from etc_policy.schema import ConfigDict, Field, Invalid, Model, field_validator
 
 from etc_policy.errors import ConfigError
 from etc_policy.findings import FailOn, Severity
@@ -35,7 +35,7 @@ MAX_CONFIG_BYTES = 1_000_000  # a config is a few lines; anything bigger is a mi
 Loc = tuple[str | int, ...]
 
 
-class _Frozen(BaseModel):
+class _Frozen(Model):
     # defer_build: a run without a config file never builds these validators (check startup)
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
@@ -122,11 +122,20 @@ def load_config(path: Path | None) -> LoadedConfig:
     if path is None:
         return LoadedConfig(ProjectConfig.model_construct())  # the defaults, nothing to validate
     text = _read_text(path)
+    from etc_policy import pack_cache
+
+    # A config validated before (same text) comes from the cache: no YAML, no pydantic.
+    cached = pack_cache.lookup_config(text, path.suffix)
+    if cached is not None:
+        config, lines = cached
+        return LoadedConfig(config, path, lines)
     if path.suffix == ".toml":
         data, lines = _parse_toml(text, path)
     else:
         data, lines = _parse_yaml(text, path)
-    return _validate(data, path=path, lines=lines)
+    loaded = _validate(data, path=path, lines=lines)
+    pack_cache.store_config(text, path.suffix, (loaded.config, loaded.lines))
+    return loaded
 
 
 def _read_text(path: Path) -> str:
@@ -250,7 +259,7 @@ def _validate(data: Any, *, path: Path, lines: dict[Loc, int]) -> LoadedConfig:
                           line=lines.get(()))
     try:
         config = ProjectConfig.model_validate(data)
-    except ValidationError as exc:
+    except Invalid as exc:
         first = exc.errors(include_url=False, include_input=False)[0]
         loc = tuple(part for part in first["loc"] if part != "[key]")
         # Pydantic's `msg` describes the expectation, never the offending input.

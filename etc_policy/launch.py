@@ -46,10 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: list[str]) -> int:
     call = fast_call(args)
-    # Every command imports pydantic (typer does too): here first, inside the window.
-    with asyncio_deferred():
-        import pydantic.main  # noqa: F401
     if call is None:
+        # typer imports pydantic: here first, inside the window.
+        with asyncio_deferred():
+            import pydantic.main  # noqa: F401
         from etc_policy.cli import main as typer_main
 
         return typer_main(args)

@@ -41,13 +41,15 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from etc_policy.schema import Model
+
 FORMAT = 1
 MAX_ENTRIES = 256   # oldest entries beyond this are removed when one is written
 PACKAGE = Path(__file__).resolve().parent
 # The sources whose edits can change what a validated pack looks like: the pack models,
 # every check kind's Params and the registry, the detector names, the shared types.
-_SOURCE_GLOBS = ("policy.py", "pack_cache.py", "patterns.py", "model.py", "findings.py",
-                 "errors.py", "checks/*.py", "secrets/*.py")
+_SOURCE_GLOBS = ("policy.py", "config.py", "pack_cache.py", "patterns.py", "model.py",
+                 "findings.py", "errors.py", "schema.py", "checks/*.py", "secrets/*.py")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -112,9 +114,18 @@ def _entry_path(ref: str, base_dir: Path | None) -> Path | None:
 
 
 def _pydantic_version() -> str:
-    from pydantic.version import VERSION
+    """Which pydantic validated the entry, without importing it (a cache hit never does):
+    its version module's bytes, read where the import system would find it."""
+    from importlib.util import find_spec
 
-    return VERSION
+    spec = find_spec("pydantic")
+    if spec is None or not spec.submodule_search_locations:
+        return "none"
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    try:
+        return hashlib.sha256((folder / "version.py").read_bytes()).hexdigest()
+    except OSError:
+        return "unknown"
 
 
 _source_digest: str | None = None
@@ -139,14 +150,9 @@ def lookup(ref: str, *, base_dir: Path | None) -> Any | None:
     """The cached Pack for `ref` resolved from `base_dir` (None: a shipped pack by name), or
     None (miss, stale, corrupt)."""
     try:
-        path = _entry_path(ref, base_dir)
-        if path is None:
+        entry = _read_entry(_entry_path(ref, base_dir))
+        if entry is None:
             return None
-        document = json.loads(path.read_bytes())
-        payload = document["payload"]
-        if hashlib.sha256(payload.encode("utf-8")).hexdigest() != document["sha256"]:
-            return None
-        entry = json.loads(payload)
         files = [ReadFile(*item) for item in entry["files"]]
         if not files or not all(f.unchanged() for f in files):
             return None
@@ -158,12 +164,51 @@ def lookup(ref: str, *, base_dir: Path | None) -> Any | None:
 def store(ref: str, *, base_dir: Path | None, files: Iterable[ReadFile], pack: Any) -> None:
     """Write the entry atomically; silently do nothing if it cannot be encoded or written."""
     try:
-        path = _entry_path(ref, base_dir)
-        if path is None:
-            return
-        payload = json.dumps({"files": [dataclasses.astuple(f) for f in files],
-                              "pack": encode(pack)}, separators=(",", ":"), allow_nan=False)
-    except (Uncacheable, ValueError, OSError):
+        entry = {"files": [dataclasses.astuple(f) for f in files], "pack": encode(pack)}
+    except Uncacheable:
+        return
+    _write_entry(_entry_path(ref, base_dir), entry)
+
+
+def lookup_config(text: str, suffix: str) -> Any | None:
+    """The validated config (and its line marks) of a config file's text, or None. Keyed by
+    the text itself, so a hit is exactly what parsing and validating it would give."""
+    try:
+        entry = _read_entry(_entry_path(_config_ref(text, suffix), None))
+        return None if entry is None else decode(entry["config"])
+    except Exception:  # noqa: BLE001 - a miss, never an error
+        return None
+
+
+def store_config(text: str, suffix: str, value: Any) -> None:
+    try:
+        entry = {"config": encode(value)}
+    except Uncacheable:
+        return
+    _write_entry(_entry_path(_config_ref(text, suffix), None), entry)
+
+
+def _config_ref(text: str, suffix: str) -> str:
+    return "config\0" + suffix + "\0" + hashlib.sha256(text.encode("utf-8", "surrogatepass")
+                                                       ).hexdigest()
+
+
+def _read_entry(path: Path | None) -> Any | None:
+    if path is None:
+        return None
+    document = json.loads(path.read_bytes())
+    payload = document["payload"]
+    if hashlib.sha256(payload.encode("utf-8")).hexdigest() != document["sha256"]:
+        return None
+    return json.loads(payload)
+
+
+def _write_entry(path: Path | None, entry: Any) -> None:
+    if path is None:
+        return
+    try:
+        payload = json.dumps(entry, separators=(",", ":"), allow_nan=False)
+    except ValueError:
         return
     document = json.dumps({"format": FORMAT, "sha256": hashlib.sha256(
         payload.encode("utf-8")).hexdigest(), "payload": payload})
@@ -199,7 +244,7 @@ def write_atomic(path: Path, text: str) -> None:
 # --- encoding ---------------------------------------------------------------------------
 # Every container is a one-key object naming its type: {"t": [...]} tuple, {"l": [...]}
 # list, {"d": [[k, v], ...]} dict, {"s": [...]} frozenset, {"date": "2026-12-01"},
-# {"e": [class, value]} enum, {"m": [class, {field: value}, [fields set]]} pydantic model,
+# {"e": [class, value]} enum, {"m": [class, {field: value}, [fields set]]} model (schema.py),
 # {"c": [class, {field: value}]} dataclass. Scalars (str, int, float, bool, None) are plain.
 
 
@@ -222,7 +267,7 @@ def encode(value: Any) -> Any:
         return {"s": [encode(v) for v in value]}
     if type(value) is date:
         return {"date": value.isoformat()}
-    if hasattr(type(value), "__pydantic_fields__") and hasattr(value, "model_fields_set"):
+    if isinstance(value, Model):
         return _encode_model(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {"c": [_class_name(type(value)), {f.name: encode(getattr(value, f.name))
@@ -232,9 +277,7 @@ def encode(value: Any) -> Any:
 
 def _encode_model(model: Any) -> Any:
     cls = type(model)
-    if getattr(model, "__pydantic_extra__", None) or getattr(model, "__pydantic_private__", None):
-        raise Uncacheable(cls.__name__)  # extra="forbid" everywhere; private state not cached
-    fields = {name: encode(getattr(model, name)) for name in cls.__pydantic_fields__}
+    fields = {name: encode(getattr(model, name)) for name in cls.model_fields}
     return {"m": [_class_name(cls), fields, sorted(model.model_fields_set)]}
 
 
@@ -256,7 +299,7 @@ def decode(value: Any) -> Any:
 def _decode_model(body: list[Any]) -> Any:
     name, fields, fields_set = body
     cls = _resolve(name)
-    if not hasattr(cls, "model_construct") or set(fields) != set(cls.__pydantic_fields__):
+    if not issubclass(cls, Model) or set(fields) != set(cls.model_fields):
         raise ValueError(f"not the model's fields: {name}")
     values = {k: decode(v) for k, v in fields.items()}
     return cls.model_construct(_fields_set=set(fields_set), **values)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from etc_policy.schema import ConfigDict, Field, Invalid, Model, field_validator
 
 from etc_policy.errors import ConfigError, PolicyError
 from etc_policy.findings import Severity
@@ -34,7 +34,7 @@ RESERVED_KINDS = frozenset({"rotation_age", "no_secret_in_logs"})
 MAX_PACK_BYTES = 2_000_000
 
 
-class _Frozen(BaseModel):
+class _Frozen(Model):
     # defer_build: a validator is built on first validation, never for packs read from the
     # cache (model_construct), which is what `check` does on every run but the first.
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
@@ -157,13 +157,13 @@ class Rule:
     pack: str
     select: Select
     kind: str
-    params: BaseModel | None
+    params: Model | None
     docs: Docs
     tags: tuple[str, ...] = ()
     security_severity: float | None = None
 
     @property
-    def check(self) -> BaseModel | None:
+    def check(self) -> Model | None:
         return self.params
 
 
@@ -319,7 +319,7 @@ def _validate_spec(data: Any, lines: dict[Path_, int], *, shown: str) -> PackSpe
                           path=shown, line=1)
     try:
         return PackSpec.model_validate(data)
-    except ValidationError as exc:
+    except Invalid as exc:
         raise _policy_error(exc, (), lines, shown=shown) from None
 
 
@@ -327,12 +327,12 @@ def _build_rule(spec: RuleSpec, index: int, pack: str, lines: dict[Path_, int], 
                 registry: Mapping[str, Any], shown: str) -> Rule:
     here: Path_ = ("rules", index, "check")
     kind = spec.check["kind"]
-    params: BaseModel | None = None
+    params: Model | None = None
     if kind in registry:
         raw = {k: v for k, v in spec.check.items() if k != "kind"}
         try:
             params = registry[kind].Params.model_validate(raw)
-        except ValidationError as exc:
+        except Invalid as exc:
             raise _policy_error(exc, here, lines, shown=shown) from None
     elif kind not in RESERVED_KINDS:
         from etc_policy.yamlpos import dotted, line_of
@@ -370,7 +370,7 @@ def _check_overrides(spec: PackSpec, rules: tuple[Rule, ...], parents: tuple[Pac
                               line=line_of(lines, ("overrides", rule_id)))
 
 
-def _policy_error(exc: ValidationError, prefix: Path_, lines: dict[Path_, int], *,
+def _policy_error(exc: Invalid, prefix: Path_, lines: dict[Path_, int], *,
                   shown: str) -> PolicyError:
     """One line for the first problem (pydantic's messages carry no input values)."""
     from etc_policy.yamlpos import dotted, line_of

@@ -6,11 +6,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from pydantic import BaseModel, ConfigDict, field_validator
 
 from etc_policy.errors import ConfigError, PolicyError
 from etc_policy.findings import Severity
 from etc_policy.model import SourceKind
+from etc_policy.schema import ConfigDict, Model, field_validator
 from etc_policy.policy import (
     RuleOverride,
     flatten,
@@ -21,7 +21,7 @@ from etc_policy.policy import (
 )
 
 
-class PatternParams(BaseModel):
+class PatternParams(Model):
     model_config = ConfigDict(frozen=True, extra="forbid")
     pattern: str
     must_match: bool = True

@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
-from pydantic import BaseModel, ConfigDict
+from etc_policy.schema import ConfigDict, Model
 
 from etc_policy.checks.base import CheckContext
 from etc_policy.model import Entry, Source
@@ -28,7 +28,7 @@ TEMPLATE_GLOBS: tuple[str, ...] = (
 )
 
 
-class Frozen(BaseModel):
+class Frozen(Model):
     # defer_build: packs read from the cache are rebuilt with model_construct, so `check`
     # never builds these validators; a pack being validated builds them on first use.
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)

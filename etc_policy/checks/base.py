@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Iterator, Literal, Protocol
 from etc_policy.model import Entry, Source, Workspace
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
+    from etc_policy.schema import Model
 
 Scope = Literal["entry", "source", "workspace"]
 
@@ -57,6 +57,6 @@ class SecretTest(Protocol):
 class CheckKind(Protocol):
     KIND: str
     SCOPE: Scope
-    Params: type["BaseModel"]
+    Params: type["Model"]
 
-    def check(self, params: "BaseModel", ctx: CheckContext) -> Iterator[Hit]: ...
+    def check(self, params: "Model", ctx: CheckContext) -> Iterator[Hit]: ...

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-from pydantic import field_validator
+from etc_policy.schema import field_validator
 
 from etc_policy.checks._common import Frozen, compile_pattern, present
 from etc_policy.checks.base import CheckContext, Hit

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from pydantic import Field
+from etc_policy.schema import Field
 
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.checks.dotenv_common import DEFAULT_SOURCES, Frozen, is_blank, lines, value_lines  # noqa: F401

@@ -20,7 +20,7 @@ import re
 from datetime import timedelta
 from typing import Iterator
 
-from pydantic import Field
+from etc_policy.schema import Field
 
 from etc_policy.checks._common import ValueParams, checked_value, now
 from etc_policy.checks.base import CheckContext, Hit

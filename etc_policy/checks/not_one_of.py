@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from pydantic import Field
+from etc_policy.schema import Field
 
 from etc_policy.checks._common import ValueParams, checked_value
 from etc_policy.checks.base import CheckContext, Hit

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from pydantic import Field, field_validator
+from etc_policy.schema import Field, field_validator
 
 from etc_policy.checks._common import Frozen
 from etc_policy.checks.base import CheckContext, Hit

@@ -19,7 +19,7 @@ import re
 from functools import cached_property
 from typing import Iterator
 
-from pydantic import field_validator
+from etc_policy.schema import field_validator
 
 from etc_policy.checks._common import ValueParams, checked_value, compile_pattern, hint
 from etc_policy.checks.base import CheckContext, Hit

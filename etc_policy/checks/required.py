@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from pydantic import Field, model_validator
+from etc_policy.schema import Field, model_validator
 
 from etc_policy.checks._common import Frozen, present
 from etc_policy.checks.base import CheckContext, Hit

@@ -24,7 +24,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Iterator
 
-from pydantic import Field
+from etc_policy.schema import Field
 
 from etc_policy.checks._common import Frozen
 from etc_policy.checks.base import CheckContext, Hit

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator, Literal
 
-from pydantic import Field
+from etc_policy.schema import Field
 
 from etc_policy.checks._common import Frozen, now
 from etc_policy.checks.base import CheckContext, Hit

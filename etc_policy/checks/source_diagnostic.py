@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from pydantic import BaseModel, ConfigDict, Field
+from etc_policy.schema import ConfigDict, Field, Model
 
 from etc_policy.checks.base import CheckContext, Hit
 
@@ -25,7 +25,7 @@ KIND = "source_diagnostic"
 SCOPE = "source"
 
 
-class Params(BaseModel):
+class Params(Model):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # see _common.Frozen
 
     codes: tuple[str, ...] = Field(min_length=1)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from pydantic import Field
+from etc_policy.schema import Field
 
 from etc_policy.checks._common import TEMPLATE_GLOBS, Frozen, hint, is_template, shannon_bits
 from etc_policy.checks.base import CheckContext, Hit

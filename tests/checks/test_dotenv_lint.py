@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
+from etc_policy.schema import Invalid
 
 from etc_policy.checks.base import CheckContext
 from etc_policy.checks.dotenv_lint import KINDS
@@ -73,6 +73,6 @@ def test_kind_contract(kind: str) -> None:
     module = KINDS[kind]
     assert module.KIND == kind and module.SCOPE == "source" and kind.startswith("dotenv_")
     assert module.__doc__ and "PASS" in module.__doc__ and "FAIL" in module.__doc__
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         module.Params(unknown_field=1)
     assert [s.value for s in module.DEFAULT_SOURCES] == ["dotenv"]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from kind_support import CLOUD_KEY, CLOUD_SECRET, CLOUD_URL, NOW, entry, messages, run_source, source
-from pydantic import ValidationError
+from etc_policy.schema import Invalid
 
 from etc_policy.checks import cloudinary, config_as_code_deprecation, forbidden, pointer_required, required
 from etc_policy.model import SourceKind
@@ -23,9 +23,9 @@ def test_required_keys_and_any_of() -> None:
                               "one of RATE_LIMIT_WINDOW_MS, RATE_LIMIT_WINDOW is required but none is set"]
     assert [h.key for h in hits] == ["JWT_SECRET", "DATABASE_URL", "RATE_LIMIT_WINDOW_MS"]
     assert len(run_source(required, params | {"allow_empty": True}, env)) == 2
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         required.Params()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         required.Params(any_of=[[]])
 
 
@@ -42,7 +42,7 @@ def test_forbidden_variables_and_pointers() -> None:
     assert [h.entry.key for h in hits] == ["/deploy/registryCredentials/password",
                                            "/environments/production/deploy/registryCredentials/password"]
     assert all("FAKE" not in h.message for h in hits)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         forbidden.Params()
 
 
@@ -94,7 +94,7 @@ def test_pointer_required() -> None:
                         "environments": {"production": {"deploy": {"restartPolicyType": "ALWAYS"}}}})
     assert len(run_source(pointer_required, params, doc_only)) == 1
     assert run_source(pointer_required, params | {"environment": "production"}, doc_only) == []
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         pointer_required.Params(pointers=["deploy/healthcheckPath"])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from kind_support import CLOUD_URL, entry, messages, run_entry, source
-from pydantic import ValidationError
+from etc_policy.schema import Invalid
 
 from etc_policy.checks import cloudinary_url, reference, sealed, url
 from etc_policy.model import SourceKind
@@ -62,7 +62,7 @@ def test_url_credentials_forbidden_and_forbid_host() -> None:
                               entry("U", "postgresql://u:p@roundhouse.proxy.rlwy.net:1/r"))) == [
         "U has a forbidden host"]
     assert run_entry(url, {}, entry("U", "redis://default:FAKEpw@redis.railway.internal:6379")) == []
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         url.Params(host_pattern="(")
 
 

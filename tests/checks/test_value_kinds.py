@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from kind_support import OPENAI_LEGACY, OPENAI_PROJ, entry, messages, run_entry, source
-from pydantic import ValidationError
+from etc_policy.schema import Invalid
 
 from etc_policy.checks import boolean, equals, integer, length, not_one_of, one_of, regex
 from etc_policy.model import SourceKind
@@ -52,7 +52,7 @@ def test_one_of_and_not_one_of() -> None:
     assert run_entry(one_of, params, entry("/deploy/restartPolicyType", "ALWAYS")) == []
     assert messages(run_entry(one_of, params, entry("/deploy/restartPolicyType", "NEVER"))) == [
         "/deploy/restartPolicyType must be one of: ON_FAILURE, ALWAYS"]
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         one_of.Params(values=[])
     assert messages(run_entry(not_one_of, {"values": ["0"]}, entry("NODE_TLS_REJECT_UNAUTHORIZED", "0"))) == [
         "NODE_TLS_REJECT_UNAUTHORIZED must not be '0'"]
@@ -84,7 +84,7 @@ def test_regex_must_not_match_and_ignore_case() -> None:
 
 
 def test_regex_bad_pattern_is_a_validation_error() -> None:
-    with pytest.raises(ValidationError, match="invalid regular expression"):
+    with pytest.raises(Invalid, match="invalid regular expression"):
         regex.Params(pattern="(unclosed")
 
 
@@ -93,9 +93,9 @@ def test_length() -> None:
         "SESSION_SECRET is 6 characters long; at least 32 required"]
     assert messages(run_entry(length, {"max": 3}, entry("K", "abcd"))) == ["K is 4 characters long; at most 3 allowed"]
     assert run_entry(length, {"min": 1, "max": 4}, entry("K", "abcd")) == []
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         length.Params()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Invalid):
         length.Params(min=5, max=2)
 
 
