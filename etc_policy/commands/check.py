@@ -51,8 +51,6 @@ def evaluate_project(paths: Sequence[str], *, packs: Sequence[str], config: str 
     """Config + packs + sources → the report (with the baseline applied, if one is given).
     `as_of` is the day date rules see; rotation rules (rotation_age) are left out with
     `skip_rotation` (the pre-commit hooks) and `update_ledger` records what they saw."""
-    from etc_policy.commands.rotation import today
-    from etc_policy.rotation.status import as_of_datetime
     from etc_policy.engine import evaluate
     from etc_policy.secrets.classify import SecretClassifier
 
@@ -64,10 +62,15 @@ def evaluate_project(paths: Sequence[str], *, packs: Sequence[str], config: str 
     project = load_project(root=project_root(paths), config_file=config, packs=packs)
     workspace = load_sources(paths, project=project, environment=environment)
     classifier = SecretClassifier.from_packs(project.packs)
-    day = today(as_of)
+    day = now = None
+    if as_of or update_ledger:      # the rotation modules only when a day matters
+        from etc_policy.commands.rotation import today
+        from etc_policy.rotation.status import as_of_datetime
+
+        day = today(as_of)
+        now = as_of_datetime(day) if as_of else None
     rules = tuple(r for r in project.rules if not (skip_rotation and r.kind == "rotation_age"))
-    report = evaluate(workspace, rules, classifier, ignore_paths=project.ignore_paths,
-                      now=as_of_datetime(day) if as_of else None)
+    report = evaluate(workspace, rules, classifier, ignore_paths=project.ignore_paths, now=now)
     if update_ledger:
         from etc_policy.rotation.project import update_from_run
 
