@@ -27,9 +27,6 @@ from pathlib import Path
 OURS = r"""
 import json, sys
 from pathlib import Path
-from etc_policy.launch import asyncio_deferred
-with asyncio_deferred():          # as the console script imports it
-    import pydantic.main
 from etc_policy.discovery import SourceSpec, load_workspace
 from etc_policy.policy import load_pack, shipped_pack_names
 from etc_policy.scan.engine import scan_paths
