@@ -1,10 +1,11 @@
-"""A cache of validated packs, so `etc-policy check` skips YAML and pydantic validation.
+"""A cache of validated packs and configs, so `etc-policy check` skips YAML and pydantic.
 
-Validating the packs builds a pydantic validator for every model a rule uses (~1 ms each,
-plus pydantic's one-time set-up) on every run of the pre-commit hook. After a pack has
-validated once, its resolved `Pack` (rules, `extends` parents, overrides) is written as
-plain JSON; the next run rebuilds the same objects with `model_construct`, which never
-builds a validator (the models are `defer_build=True`).
+Validating imports pydantic (~45 ms) and builds a validator for every model a rule uses
+(~1 ms each) on every run of the pre-commit hook. After a pack has validated once, its
+resolved `Pack` (rules, `extends` parents, overrides) is written as plain JSON; the next run
+rebuilds the same light objects with `model_construct` (schema.py), which never imports
+pydantic. A config file's validated `ProjectConfig` and line marks are kept the same way,
+keyed by the file's text (`lookup_config`/`store_config`).
 
 What a cache entry depends on, all of it checked on every lookup:
 - its key: the pack reference, the folder it is resolved from, the etc_policy version, the
@@ -14,7 +15,7 @@ What a cache entry depends on, all of it checked on every lookup:
   a SHA-256 of its bytes. Any difference is a miss and the pack is loaded and validated
   again. Only packs that loaded without error are stored: an error is never cached.
 
-Packs hold rules, not secrets, and the entry holds only what the pack files say. Writes are
+Packs and configs hold rules and paths, not secrets; an entry holds only what its files say. Writes are
 atomic (temp file + rename); an unreadable, corrupt or foreign entry is ignored (a miss) and
 overwritten; an unwritable cache folder only means no caching. The folder is
 `$XDG_CACHE_HOME/etc-policy` (default `~/.cache/etc-policy`); `ETC_POLICY_NO_CACHE=1`

@@ -166,3 +166,24 @@ def test_unknown_rule_id_names_its_line(tmp_path: Path) -> None:
         loaded.check_rule_ids({"XYZ001"})
     assert caught.value.one_line() == (f"{tmp_path}/c.yaml:3: rules.ABC123: unknown rule ID "
                                        "(see `etc-policy rules`)")
+
+
+def test_a_validated_config_comes_back_from_the_cache_identical(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch
+                                                                 ) -> None:
+    """The second load of the same text is the cache's (no YAML, no validation): the same
+    config and line marks; an edit is validated again (an invalid one fails, never stale)."""
+    from etc_policy import config as config_module
+
+    path = write(tmp_path, ".etc-policy.yaml", FULL_YAML)
+    first = load_config(path)
+    monkeypatch.setattr(config_module, "_validate", lambda *a, **k: pytest.fail("validated"))
+    monkeypatch.setattr(config_module, "_parse_yaml", lambda *a, **k: pytest.fail("parsed"))
+    second = load_config(path)
+    assert second.config == first.config and second.lines == first.lines
+    assert second.path == path
+    assert type(second.config.environments["production"].sources[0]).__name__ == "SourceEntry"
+    monkeypatch.undo()
+    write(tmp_path, ".etc-policy.yaml", FULL_YAML.replace("fail_on: warning", "fail_on: loud"))
+    with pytest.raises(ConfigError, match="fail_on"):
+        load_config(path)
