@@ -26,6 +26,7 @@ PASS: the same key rotated 2026-10-01
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Iterator, Literal
 
 from etc_policy.schema import Field
@@ -50,14 +51,19 @@ class Params(Frozen):
 
 
 def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
-    from etc_policy.rotation.fingerprints import Fingerprinter
-    from etc_policy.rotation.ledger import LedgerError, load
     from etc_policy.rotation.project import ledger_path_for_root
-    from etc_policy.rotation.status import RotationPolicy, current_secrets, statuses
 
     root = ctx.workspace.root
+    path = root / params.ledger if params.ledger else ledger_path_for_root(root)
+    if not os.path.lexists(path) and not _jwt_shaped(ctx):
+        # No ledger and no JWT (whose `iat` would give an age): nothing has an age to
+        # report, and the ledger, scrypt and status modules are not even imported.
+        return
+    from etc_policy.rotation.fingerprints import Fingerprinter
+    from etc_policy.rotation.ledger import LedgerError, load
+    from etc_policy.rotation.status import RotationPolicy, current_secrets, statuses
+
     try:
-        path = root / params.ledger if params.ledger else ledger_path_for_root(root)
         ledger = load(path)
     except LedgerError as exc:
         if params.report == "overdue":
@@ -76,6 +82,12 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
         message = _message(status, params)
         if message:
             yield Hit(message=message, entry=where.entry, source=where.source)
+
+
+def _jwt_shaped(ctx: CheckContext) -> bool:
+    """Any value that could be a JWT (what `current_secrets` keeps when there is no ledger)."""
+    return any("eyJ" in (entry.text or "") for source in ctx.workspace.sources
+               for entry in source.entries)
 
 
 def _message(status: SecretStatus, params: Params) -> str | None:

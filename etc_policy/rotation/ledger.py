@@ -33,11 +33,11 @@ from pathlib import Path
 from typing import Literal
 
 from etc_policy.errors import EtcPolicyError
+from etc_policy.rotation import DEFAULT_NAME
 from etc_policy.rotation.fingerprints import KdfParams
 
 FORMAT = "etc-policy-rotation-ledger"
 VERSION = 1
-DEFAULT_NAME = ".etc-policy-ledger.json"
 MAX_LEDGER_BYTES = 20_000_000
 Event = Literal["first-seen", "imported", "rotated", "changed", "date-corrected"]
 EVENTS: tuple[str, ...] = ("first-seen", "imported", "rotated", "changed", "date-corrected")

@@ -8,11 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from etc_policy.rotation.ledger import DEFAULT_NAME
-from etc_policy.rotation.status import RotationPolicy
+from etc_policy.rotation import DEFAULT_NAME
 
 if TYPE_CHECKING:
     from etc_policy.config import LoadedConfig
+    from etc_policy.rotation.status import RotationPolicy
     from etc_policy.model import Entry, Workspace
     from etc_policy.policy import Rule
     from etc_policy.rotation.record import Change
@@ -38,6 +38,8 @@ def ledger_path_for_root(root: Path) -> Path:
 
 def policy_of(rules: Sequence[Rule]) -> RotationPolicy:
     """max_age_days / warn_days of the first rotation_age rule (90 / 14 when none)."""
+    from etc_policy.rotation.status import RotationPolicy
+
     for rule in rules:
         if rule.kind == KIND and rule.params is not None:
             params = rule.params
