@@ -272,10 +272,10 @@ def render_findings(report: "Report", stream: IO[str], output_format: OutputForm
 
         write_report(report, stream, fail_on=threshold)
     elif output_format is OutputFormat.SARIF:
-        from etc_policy.reporters.sarif import render_sarif
+        from etc_policy.reporters.sarif import write_sarif
 
-        stream.write(render_sarif(report, rules, root=root, category=category,
-                                  tool_version=__version__))
+        write_sarif(report, rules, stream, root=root, category=category,
+                    tool_version=__version__)
     elif output_format is OutputFormat.GITHUB:
         from etc_policy.reporters.github import render_github
 

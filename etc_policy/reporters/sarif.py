@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 from urllib.parse import quote
 
 from etc_policy.findings import Finding, Report, Severity
@@ -85,23 +85,52 @@ def render_sarif(report: Report, rules: Sequence[RuleLike], *, root: Path,
                       indent=2, ensure_ascii=False) + "\n"
 
 
+def write_sarif(report: Report, rules: Sequence[RuleLike], stream: IO[str], *, root: Path,
+                category: str = "etc-policy", tool_version: str,
+                max_results: int = MAX_RESULTS) -> None:
+    """`render_sarif`'s text, written as it is encoded: each result is made when its turn
+    comes (a scan's thousands of results are never all held as dicts plus the text)."""
+    from etc_policy.reporters.json import write_document
+
+    write_document(sarif_log(report, rules, root=root, category=category,
+                             tool_version=tool_version, max_results=max_results, lazy=True),
+                   stream)
+
+
 def sarif_log(report: Report, rules: Sequence[RuleLike], *, root: Path, category: str,
-              tool_version: str, max_results: int = MAX_RESULTS) -> dict[str, object]:
+              tool_version: str, max_results: int = MAX_RESULTS,
+              lazy: bool = False) -> dict[str, object]:
     root = root.resolve()
     kept, dropped = _limit(report.findings, max_results=max_results)
     descriptors, index_of = _descriptors(rules, kept)
     sources = _SourceFiles(root)
+    for path in dict.fromkeys(f.path for f in kept):     # which files get no line hashes
+        relative = sources.relative(path)
+        if relative is not None:
+            sources.readable(relative)
+    if lazy:
+        from etc_policy.reporters.json import MadeList
+
+        results: list[object] = MadeList(kept, lambda f: _result(f, index_of[f.rule_id], sources))
+    else:
+        results = [_result(f, index_of[f.rule_id], sources) for f in kept]
     notices = list(report.notices)
     if dropped:
         notices.append(f"{dropped} of {len(report.findings)} results were left out: GitHub "
                        f"accepts at most {max_results} per run (the most severe were kept).")
+    if sources.too_big:
+        shown = ", ".join(sources.too_big[:3]) + (", …" if len(sources.too_big) > 3 else "")
+        notices.append(f"primaryLocationLineHash left out for {len(sources.too_big)} file(s) "
+                       f"over {LINE_HASH_MAX_BYTES >> 20} MiB or compressed ({shown}): it "
+                       "hashes every line of the file; upload-sarif computes it where it can "
+                       "read the file.")
     run: dict[str, object] = {
         "tool": {"driver": _driver(descriptors, tool_version=tool_version)},
         "automationDetails": {"id": category.rstrip("/") + "/"},
         "columnKind": "unicodeCodePoints",
         "originalUriBaseIds": {SRCROOT: {"uri": _dir_uri(root)}},
         "invocations": [_invocation(notices, root=root)],
-        "results": [_result(f, index_of[f.rule_id], sources) for f in kept],
+        "results": results,
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
@@ -337,6 +366,11 @@ def _dir_uri(root: Path) -> str:
     return uri if uri.endswith("/") else uri + "/"
 
 
+# Files up to this size get line hashes and end-of-line columns (both read the whole file;
+# the hash runs in Python at ~0.4 s per MB). Bigger ones (logs `scan` read) get neither.
+LINE_HASH_MAX_BYTES = 8 << 20
+
+
 class _SourceFiles:
     """Reads each source file at most once, for end-of-line columns and line hashes."""
 
@@ -344,6 +378,22 @@ class _SourceFiles:
         self._root = root
         self._lines: dict[str, list[str] | None] = {}
         self._hashes: dict[str, dict[int, str] | None] = {}
+        self.too_big: list[str] = []     # files left without line hashes, in order seen
+
+    def readable(self, relative: str) -> Path | None:
+        """The file, if it is a plain file small enough to read whole (noted if not)."""
+        path = self._root / relative
+        try:
+            if not path.is_file():
+                return None
+            size = path.stat().st_size
+        except OSError:
+            return None
+        if size > LINE_HASH_MAX_BYTES or relative.endswith(".gz"):
+            if relative not in self.too_big:
+                self.too_big.append(relative)
+            return None
+        return path
 
     def relative(self, path: str) -> str | None:
         """The root-relative POSIX path of a finding's path (relative paths are taken as
@@ -370,16 +420,16 @@ class _SourceFiles:
 
     def line_hash(self, relative: str, line: int) -> str | None:
         if relative not in self._hashes:
-            path = self._root / relative
-            self._hashes[relative] = file_line_hashes(path) if path.is_file() else None
+            path = self.readable(relative)
+            self._hashes[relative] = file_line_hashes(path) if path is not None else None
         hashes = self._hashes[relative]
         return hashes.get(line) if hashes else None
 
     def _read_lines(self, relative: str) -> list[str] | None:
         if relative not in self._lines:
-            path = self._root / relative
+            path = self.readable(relative)
             try:
-                text = path.read_bytes().decode("utf-8", errors="replace") if path.is_file() else None
+                text = path.read_bytes().decode("utf-8", errors="replace") if path else None
             except OSError:
                 text = None
             self._lines[relative] = _LINE_BREAK.split(text) if text is not None else None

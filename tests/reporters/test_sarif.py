@@ -424,3 +424,20 @@ def test_missing_multitool_is_a_clear_failure(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(multitool, "BINARY", tmp_path / "Sarif.Multitool")
     with pytest.raises(multitool.MultitoolMissing, match="run `npm ci` in .*tests/sarif"):
         multitool.binary()
+
+
+def test_written_sarif_is_the_rendered_text(tmp_path: Path) -> None:
+    """`write_sarif` (what the commands use: results made as they are written) writes
+    exactly `render_sarif`'s text, for the real bad project's findings."""
+    import io
+
+    from etc_policy.commands.check import evaluate_project
+    from etc_policy.reporters.sarif import write_sarif
+
+    project, report = evaluate_project([str(REPO / "fixtures" / "railway-app-bad")], packs=(),
+                                       config=None, environment=None)
+    stream = io.StringIO()
+    write_sarif(report, project.rules, stream, root=project.root, tool_version="0.1.0")
+    assert stream.getvalue() == render_sarif(report, project.rules, root=project.root,
+                                             tool_version="0.1.0")
+    assert len(json.loads(stream.getvalue())["runs"][0]["results"]) == len(report.findings)

@@ -249,3 +249,35 @@ def test_every_input_counts_as_a_file_an_empty_one_too(capsys: pytest.CaptureFix
     assert json.loads(result.out)["summary"]["files"] == 2
     quiet = run_main(capsys, "scan", "empty.log", "-f", "text")
     assert quiet.code == 0 and "no findings in 1 file" in quiet.out
+
+
+def test_sarif_of_a_big_or_compressed_log_skips_line_hashes(
+        capsys: pytest.CaptureFixture[str], project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Line hashes read and hash every line of the file (0.4 s per MB, the whole file in
+    memory: a 1 GiB log took 457 s and 12 GiB). Over the limit, and for .gz files whose lines
+    are not the file's bytes, they are left out with a notice; small files keep them."""
+    from etc_policy.reporters import fingerprints, sarif
+
+    monkeypatch.setattr(sarif, "LINE_HASH_MAX_BYTES", 200)
+    hashed: list[str] = []
+    real = fingerprints.file_line_hashes
+    monkeypatch.setattr(sarif, "file_line_hashes", lambda path: hashed.append(path.name) or
+                        real(path))
+    small = project / "small.log"
+    small.write_text(LINES[4] + "\n")
+    assert (project / "app.log").stat().st_size > 200 and small.stat().st_size <= 200
+    out = json.loads(run_main(capsys, "scan", "app.log", "small.log", "old.log.gz",
+                              "--env-file", ".env.production", "-f", "sarif").out)
+    run = out["runs"][0]
+    by_file: dict[str, list[dict]] = {}
+    for result in run["results"]:
+        uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        by_file.setdefault(uri, []).append(result)
+    assert hashed == ["small.log"]
+    assert all("primaryLocationLineHash" in r["partialFingerprints"] for r in by_file["small.log"])
+    for uri in ("app.log", "old.log.gz"):
+        assert by_file[uri] and not any("primaryLocationLineHash" in r["partialFingerprints"]
+                                        for r in by_file[uri])
+    notes = [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]]
+    assert any("primaryLocationLineHash left out for 2 file(s)" in n and "app.log" in n
+               and "old.log.gz" in n for n in notes)
