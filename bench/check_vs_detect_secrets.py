@@ -77,11 +77,16 @@ def main() -> int:
     compileall.compile_dir(str(ROOT / "etc_policy"), quiet=1)
     for command in (ours, theirs):
         timed(command, cwd=project)  # warm the OS file cache
-    samples: dict[str, list[float]] = {"etc-policy check": [], "detect-secrets-hook": []}
+    # The interpreter's own start-up (site and every .pth of this environment), which both
+    # tools pay alike: the same Python running nothing.
+    bare = [sys.executable, "-c", "pass"]
+    samples: dict[str, list[float]] = {"etc-policy check": [], "detect-secrets-hook": [],
+                                       "python -c pass": []}
     # CPU time is steadier than wall time on a machine shared with other work.
     cpu: dict[str, list[float]] = {name: [] for name in samples}
     for _ in range(args.runs):
-        for name, command in (("etc-policy check", ours), ("detect-secrets-hook", theirs)):
+        for name, command in (("etc-policy check", ours), ("detect-secrets-hook", theirs),
+                              ("python -c pass", bare)):
             samples[name].append(timed(command, cwd=project, cpu=cpu[name]))
     print(f"project: {project} ({len(files)} files); python {sys.version.split()[0]}; "
           f"{os.cpu_count()} CPUs")
@@ -96,6 +101,13 @@ def main() -> int:
     verdict = "meets" if ratio <= 0.4 else "MISSES"
     print(f"ratio etc-policy / detect-secrets-hook: {ratio:.2f} ({verdict} the 0.4 target); "
           f"cpu time ratio {cpu_ratio:.2f}")
+    # What each tool adds to the bare interpreter: independent of how slow this
+    # environment's site-packages make every Python start.
+    base = statistics.median(cpu["python -c pass"])
+    own = (statistics.median(cpu["etc-policy check"]) - base) / (
+        statistics.median(cpu["detect-secrets-hook"]) - base)
+    print(f"beyond the bare interpreter's start-up ({base * 1000:.1f} ms cpu): "
+          f"cpu ratio {own:.2f}")
     return 0
 
 
