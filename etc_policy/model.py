@@ -10,9 +10,11 @@ with `{entry!r}` never shows them. Nothing outside the engine's checks should re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
 
 
 class SourceKind(StrEnum):
@@ -91,10 +93,17 @@ class Source:
     diagnostics: tuple[Diagnostic, ...] = ()
     text: str = field(default="", repr=False)          # raw text (dotenv lint rules read lines)
     document: object = field(default=None, repr=False)  # railway config: the parsed document
+    # effective(), built once: every rule asks (with 200,000 keys, 48 rebuilds took 1.4 s).
+    _effective: Mapping[str, Entry] | None = field(default=None, init=False, repr=False,
+                                                  compare=False, hash=False)
 
-    def effective(self) -> dict[str, Entry]:
+    def effective(self) -> Mapping[str, Entry]:
         """Key -> entry as the app sees it: the last definition of a duplicated key wins."""
-        return {entry.key: entry for entry in self.entries}
+        cached = self._effective
+        if cached is None:
+            cached = MappingProxyType({entry.key: entry for entry in self.entries})
+            object.__setattr__(self, "_effective", cached)
+        return cached
 
     def get(self, key: str) -> Entry | None:
         return self.effective().get(key)

@@ -9,6 +9,7 @@ is None (sealed: Railway never shows the value) are never checked by a value kin
 from __future__ import annotations
 
 import fnmatch
+import functools
 import math
 from collections import Counter
 from datetime import UTC, datetime
@@ -42,7 +43,12 @@ class ValueParams(Frozen):
 def is_template(source: Source | None, globs: tuple[str, ...] = TEMPLATE_GLOBS) -> bool:
     if source is None:
         return False
-    name = PurePosixPath(source.path).name.lower()
+    return _template_name(PurePosixPath(source.path).name.lower(), globs)
+
+
+@functools.lru_cache(maxsize=256)
+def _template_name(name: str, globs: tuple[str, ...]) -> bool:
+    # Asked for every entry by every value rule: once per file name is enough.
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in globs)
 
 

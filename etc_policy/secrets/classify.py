@@ -61,6 +61,10 @@ class SecretClassifier:
         # Pack-supplied key patterns run on RE2 (linear time), like every pack regex.
         self._keys = tuple(_KeyRule(compile_pack_regex(p), pack) for p, pack in keys)
         self._not_keys = tuple(compile_pack_regex(p) for p in not_keys)
+        # One RE2 alternation per list answers "does any fullmatch?" in one call (a source
+        # with thousands of keys asked each pattern in turn); the list says which.
+        self._any_key = _alternation([p for p, _pack in keys])
+        self._any_not_key = _alternation(list(not_keys))
         self._detectors: tuple[tuple[str, Callable[[str], bool]], ...] = tuple(
             (name, DETECTORS[name]) for name in dict.fromkeys(detectors))
 
@@ -93,7 +97,9 @@ class SecretClassifier:
         return self.classify(entry) is not None
 
     def reason_for_key(self, key: str) -> SecretReason | None:
-        if any(p.fullmatch(key) for p in self._not_keys):
+        if self._any_not_key is not None and self._any_not_key.fullmatch(key):
+            return None
+        if self._any_key is None or not self._any_key.fullmatch(key):
             return None
         for rule in self._keys:
             if rule.pattern.fullmatch(key):
@@ -110,3 +116,10 @@ class SecretClassifier:
             if detect(value):
                 return SecretReason("detector", name)
         return None
+
+
+def _alternation(patterns: Sequence[str]) -> PackRegex | None:
+    """One RE2 regex that fullmatches what any of `patterns` fullmatches, or None (none)."""
+    if not patterns:
+        return None
+    return compile_pack_regex("|".join(f"(?:{pattern})" for pattern in patterns))
