@@ -125,7 +125,7 @@ def load_config(path: Path | None) -> LoadedConfig:
     from etc_policy import pack_cache
 
     # A config validated before (same text) comes from the cache: no YAML, no pydantic.
-    cached = pack_cache.lookup_config(text, path.suffix)
+    cached = pack_cache.lookup_derived("config" + path.suffix, text)
     if cached is not None:
         config, lines = cached
         return LoadedConfig(config, path, lines)
@@ -134,7 +134,7 @@ def load_config(path: Path | None) -> LoadedConfig:
     else:
         data, lines = _parse_yaml(text, path)
     loaded = _validate(data, path=path, lines=lines)
-    pack_cache.store_config(text, path.suffix, (loaded.config, loaded.lines))
+    pack_cache.store_derived("config" + path.suffix, text, (loaded.config, loaded.lines))
     return loaded
 
 

@@ -5,7 +5,8 @@ Validating imports pydantic (~45 ms) and builds a validator for every model a ru
 resolved `Pack` (rules, `extends` parents, overrides) is written as plain JSON; the next run
 rebuilds the same light objects with `model_construct` (schema.py), which never imports
 pydantic. A config file's validated `ProjectConfig` and line marks are kept the same way,
-keyed by the file's text (`lookup_config`/`store_config`).
+keyed by the file's text, and so are the schema diagnostics of an invalid railway.json or
+railway.toml, whose validator (jsonschema) costs ~40 ms to import (`lookup_derived`).
 
 What a cache entry depends on, all of it checked on every lookup:
 - its key: the pack reference, the folder it is resolved from, the etc_policy version, the
@@ -50,7 +51,8 @@ PACKAGE = Path(__file__).resolve().parent
 # The sources whose edits can change what a validated pack looks like: the pack models,
 # every check kind's Params and the registry, the detector names, the shared types.
 _SOURCE_GLOBS = ("policy.py", "config.py", "pack_cache.py", "patterns.py", "model.py",
-                 "findings.py", "errors.py", "schema.py", "checks/*.py", "secrets/*.py")
+                 "findings.py", "errors.py", "schema.py", "checks/*.py", "secrets/*.py",
+                 "sources/*.py", "data/*.json")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -171,27 +173,27 @@ def store(ref: str, *, base_dir: Path | None, files: Iterable[ReadFile], pack: A
     _write_entry(_entry_path(ref, base_dir), entry)
 
 
-def lookup_config(text: str, suffix: str) -> Any | None:
-    """The validated config (and its line marks) of a config file's text, or None. Keyed by
-    the text itself, so a hit is exactly what parsing and validating it would give."""
+def lookup_derived(kind: str, text: str) -> Any | None:
+    """What our code derived from a file's text before (`kind` says what: a validated config,
+    railway.json schema diagnostics), or None. Keyed by the text itself (and, like every
+    entry, our sources' hash), so a hit is exactly what deriving it again would give."""
     try:
-        entry = _read_entry(_entry_path(_config_ref(text, suffix), None))
-        return None if entry is None else decode(entry["config"])
+        entry = _read_entry(_entry_path(_derived_ref(kind, text), None))
+        return None if entry is None else decode(entry["value"])
     except Exception:  # noqa: BLE001 - a miss, never an error
         return None
 
 
-def store_config(text: str, suffix: str, value: Any) -> None:
+def store_derived(kind: str, text: str, value: Any) -> None:
     try:
-        entry = {"config": encode(value)}
+        entry = {"value": encode(value)}
     except Uncacheable:
         return
-    _write_entry(_entry_path(_config_ref(text, suffix), None), entry)
+    _write_entry(_entry_path(_derived_ref(kind, text), None), entry)
 
 
-def _config_ref(text: str, suffix: str) -> str:
-    return "config\0" + suffix + "\0" + hashlib.sha256(text.encode("utf-8", "surrogatepass")
-                                                       ).hexdigest()
+def _derived_ref(kind: str, text: str) -> str:
+    return kind + "\0" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _read_entry(path: Path | None) -> Any | None:

@@ -256,14 +256,20 @@ def test_a_real_check_process_never_imports_asyncio_nor_pydantic_once_packs_are_
         ) -> None:
     """The first run may validate the packs (pydantic, imported without asyncio); the next
     rebuilds them from the pack cache and never imports pydantic at all."""
-    command = [sys.executable, "-X", "importtime", "-m", "etc_policy", "check", "-q", str(BAD)]
-    for run in range(2):
-        completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
-                                   stdin=subprocess.DEVNULL, env=dict(os.environ), timeout=60)
-        assert completed.returncode == 1, completed.stderr
-        imported = [line.rsplit("|", 1)[-1].strip() for line in completed.stderr.splitlines()]
-        assert "asyncio" not in imported
-    assert "pydantic" not in imported and "pydantic_core" not in imported
+    # BAD has a config file; railway-app-bad an invalid railway.json (schema diagnostics).
+    for project in (BAD, ROOT / "fixtures" / "railway-app-bad"):
+        command = [sys.executable, "-X", "importtime", "-m", "etc_policy", "check", "-q",
+                   str(project)]
+        for run in range(2):
+            completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT,
+                                       stdin=subprocess.DEVNULL, env=dict(os.environ),
+                                       timeout=60)
+            assert completed.returncode == 1, completed.stderr
+            imported = [line.rsplit("|", 1)[-1].strip()
+                        for line in completed.stderr.splitlines()]
+            assert "asyncio" not in imported
+        assert "pydantic" not in imported and "pydantic_core" not in imported
+        assert "jsonschema" not in imported     # railway.json's diagnostics come from the cache
 
 
 def test_pydantic_imported_without_asyncio_still_works_and_asyncio_is_real_afterwards() -> None:

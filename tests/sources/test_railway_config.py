@@ -239,3 +239,25 @@ def test_toml_position_map_survives_tricky_strings(tmp_path: Path) -> None:
     assert where["/deploy/preDeployCommand/0"] == (3, 22, 3, 25)
     assert where["/environments/pr.preview/deploy"][:2] == (4, 28)
     assert where["/environments/pr.preview/deploy/numReplicas"] == (5, 1, 5, 15)
+
+
+def test_an_invalid_configs_diagnostics_come_back_from_the_cache(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The schema diagnostics of an invalid railway.json are kept by its text: the second
+    load never validates (no jsonschema), gives the same diagnostics, and an edit is
+    validated again."""
+    from etc_policy.sources import railway_config
+
+    path = tmp_path / "railway.json"
+    path.write_text('{\n  "deploy": {"restartPolicyType": "on_failure"},\n  "variables": {}\n}\n')
+    first = load_railway_config(path, display_path="railway.json")
+    assert first.diagnostics
+    monkeypatch.setattr(railway_config, "validate", lambda *a: pytest.fail("validated again"))
+    second = load_railway_config(path, display_path="railway.json")
+    assert second.diagnostics == first.diagnostics
+    monkeypatch.undo()
+    path.write_text('{\n  "deploy": {"restartPolicyType": "ON_FAILURE"}\n}\n')
+    assert load_railway_config(path, display_path="railway.json").diagnostics == ()
+    path.write_text('{\n  "deploy": {"restartPolicyType": "sometimes"}\n}\n')
+    third = load_railway_config(path, display_path="railway.json")
+    assert third.diagnostics and third.diagnostics != first.diagnostics
