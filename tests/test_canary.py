@@ -61,9 +61,13 @@ def project(tmp_path: Path) -> Path:
     (root / "railway-variables.production.json").write_text(json.dumps(
         {key: value for key, value in (line.split("=", 1) for line in ENV.splitlines() if line)},
         indent=2))
+    # Invalid on purpose (`variables` is not allowed, a canary inside, a wrong type): its
+    # schema diagnostics go through jsonschema and into the cache.
     (root / "railway.json").write_text(json.dumps({"deploy": {
         "healthcheckPath": "/api/health", "restartPolicyType": "ON_FAILURE",
-        "registryCredentials": {"username": "bot", "password": CANARIES["SESSION_SECRET"]}}}))
+        "numReplicas": CANARIES["SESSION_SECRET"],
+        "registryCredentials": {"username": "bot", "password": CANARIES["SESSION_SECRET"]}},
+        "variables": {"SESSION_SECRET": CANARIES["SESSION_SECRET"]}}))
     log_lines = [f'{{"message":"boot ok","n":{i}}}' for i in range(20)]
     for key, value in CANARIES.items():
         for encoded in _encodings(value):
