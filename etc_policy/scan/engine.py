@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 
 from etc_policy.errors import SourceError
 from etc_policy.scan.inputs import CHUNK_SIZE, Input, iter_inputs, open_input, read_chunks
-from etc_policy.scan.lines import LINE_CAP, LineCounter, Segmenter, wide_bytes
+from etc_policy.scan.lines import LINE_CAP, LineCounter, Segmenter, code_point_shift
 from etc_policy.scan.matchers import CompiledPatterns, FastMatcher, Matcher, make_matcher
 from etc_policy.scan.model import Match, Needle, PatternSpec
 
@@ -121,23 +121,8 @@ class StreamScan:
             heapq.heappush(self._pending, (item.key(), self._serial, item))
 
     def _shift_at(self, at: int) -> int:
-        """As fast.py's `shift_at`: continuation bytes from `at`'s line start, or 0 when the
-        line starts `line_cap` or more bytes back."""
-        buf, base, cap, origin = self._buf, self._base, self._line_cap, self._origin
-        window = at - cap
-        floor = max(base, window, origin)     # `origin` is a line start
-        newline = buf.rfind(b"\n", floor - base, at - base)
-        if newline >= 0:
-            first_byte = base + newline + 1
-        elif floor == origin:
-            first_byte = origin
-        elif floor == window:
-            return 0
-        else:
-            first_byte = max(self._line_start, origin)
-        if at - first_byte >= cap or first_byte < base:
-            return 0
-        return wide_bytes(buf[first_byte - base:at - base])
+        return code_point_shift(self._buf, self._base, self._base, at, cap=self._line_cap,
+                                origin=self._origin, line_start=self._line_start)
 
     def _safe(self, end: int) -> int:
         # A needle not yet reported ends after `end`, so starts after end - longest; a pattern

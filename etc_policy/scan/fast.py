@@ -33,7 +33,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from typing import BinaryIO
 
-from etc_policy.scan.lines import LINE_CAP, wide_bytes
+from etc_policy.scan.lines import LINE_CAP, code_point_shift
 from etc_policy.scan.matchers import CompiledPatterns, FastMatcher, re2_searcher
 from etc_policy.scan.model import Match, Needle
 from etc_policy.scan.newlines import Marks, NewlineIndexer, count_marks, numpy_module
@@ -112,23 +112,9 @@ def fast_scan(stream: BinaryIO, *, display: str, matcher: FastMatcher,
     helper_total = total      # the helper's own count (numpy's marks)
 
     def shift_at(at: int) -> int:
-        """Continuation bytes between the start of `at`'s line and `at`, taken from its byte
-        column so that columns count code points. 0 (the column counts bytes) when the line
-        starts `cap` or more bytes back: both engines then no longer hold its start."""
-        window = at - cap
-        floor = max(base + begin, window, origin)   # `origin` is a line start
-        newline = rfind(b"\n", floor - base, at - base)
-        if newline >= 0:
-            first_byte = base + newline + 1
-        elif floor == origin:
-            first_byte = origin
-        elif floor == window:
-            return 0                      # no newline in the last `cap` bytes
-        else:
-            first_byte = max(line_start, origin)
-        if at - first_byte >= cap or first_byte < base + begin:
-            return 0
-        return wide_bytes(bytes(view[first_byte - base:at - base]))
+        """lines.code_point_shift on the current buffer (columns count code points)."""
+        return code_point_shift(buf, base, base + begin, at, cap=cap, origin=origin,
+                                line_start=line_start)
 
     def prepare(target: bytearray, at: int, got: int
                 ) -> tuple[int, list[tuple[int, int]], Marks | None]:

@@ -22,6 +22,30 @@ def wide_bytes(data: bytes) -> int:
     return 0 if data.isascii() else len(data) - len(data.translate(None, _CONTINUATION))
 
 
+def code_point_shift(buf: bytes | bytearray, base: int, held_from: int, at: int, *,
+                     cap: int, origin: int, line_start: int) -> int:
+    """Continuation bytes between the start of `at`'s line and `at`, to take from its byte
+    column so that the column counts code points. `buf` holds the stream from absolute
+    offset `base`, its data from `held_from` on; `line_start` starts the line holding
+    `held_from`; `origin` is a line start. 0 (the column counts bytes) when the line starts
+    `cap` or more bytes back: no engine keeps that start. Both engines call this when they
+    find a match, so their columns agree."""
+    window = at - cap
+    floor = max(held_from, window, origin)
+    newline = buf.rfind(b"\n", floor - base, at - base)
+    if newline >= 0:
+        first_byte = base + newline + 1
+    elif floor == origin:
+        first_byte = origin
+    elif floor == window:
+        return 0                      # no newline in the last `cap` bytes
+    else:
+        first_byte = max(line_start, origin)
+    if at - first_byte >= cap or first_byte < held_from:
+        return 0
+    return wide_bytes(buf[first_byte - base:at - base])
+
+
 class LineCounter:
     """1-based line and column of absolute offsets, asked in non-decreasing order."""
 
