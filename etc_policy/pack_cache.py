@@ -31,6 +31,7 @@ never wrong.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -116,9 +117,11 @@ def _entry_path(ref: str, base_dir: Path | None) -> Path | None:
     return folder / (hashlib.sha256(material.encode("utf-8")).hexdigest()[:40] + ".json")
 
 
+@functools.cache
 def _pydantic_version() -> str:
     """Which pydantic validated the entry, without importing it (a cache hit never does):
-    its version module's bytes, read where the import system would find it."""
+    its version module's bytes, read where the import system would find it (once a run:
+    every lookup's key needs it)."""
     from importlib.util import find_spec
 
     spec = find_spec("pydantic")

@@ -86,7 +86,8 @@ def load_railway_config(path: Path, *, display_path: str, environment: str | Non
         return _source(display_path, environment, text, None, (), (parsed,))
     document, entries, diagnostics = parsed
     positions = {entry.key: entry for entry in entries}
-    diagnostics = diagnostics + tuple(_schema_diagnostics(document, positions, text, is_toml))
+    kind = "railway-schema.toml" if is_toml else "railway-schema.json"
+    diagnostics = diagnostics + tuple(validate(document, positions, cache_key=(kind, text)))
     return _source(display_path, environment, text, document, entries, diagnostics)
 
 
@@ -416,30 +417,29 @@ def _validator():
     return draft7_validator(_schema())
 
 
-def _schema_diagnostics(document: object, positions: dict[str, Entry], text: str,
-                        is_toml: bool) -> list[Diagnostic]:
-    """`validate`, with an invalid file's diagnostics kept in the cache by its text: they
-    depend on nothing else, and finding them again imports jsonschema (~40 ms a run)."""
-    if isinstance(document, dict) and schema_valid.is_valid(_schema(), document) is True:
-        return []
-    from etc_policy import pack_cache
-
-    kind = "railway-schema.toml" if is_toml else "railway-schema.json"
-    cached = pack_cache.lookup_derived(kind, text)
-    if cached is not None:
-        return list(cached)
-    found = validate(document, positions)
-    pack_cache.store_derived(kind, text, tuple(found))
-    return found
-
-
-def validate(document: object, entries: dict[str, Entry]) -> list[Diagnostic]:
-    """Schema diagnostics for a parsed config; `entries` (pointer → entry) gives positions."""
+def validate(document: object, entries: dict[str, Entry], *,
+             cache_key: tuple[str, str] | None = None) -> list[Diagnostic]:
+    """Schema diagnostics for a parsed config; `entries` (pointer → entry) gives positions.
+    With `cache_key` (what, the file's text), an invalid file's diagnostics are kept in the
+    cache: they depend on the text alone, and finding them again imports jsonschema."""
     if not isinstance(document, dict):
         kind = _JSON_TYPES.get(type(document), "value")
         return [Diagnostic(SCHEMA, f"the top level must be an object, not {_article(kind)}", 1, 1, key="")]
     if schema_valid.is_valid(_schema(), document) is True:
         return []  # proven valid without importing jsonschema (~60 ms); see schema_valid
+    if cache_key is None:
+        return _jsonschema_diagnostics(document, entries)
+    from etc_policy import pack_cache
+
+    cached = pack_cache.lookup_derived(*cache_key)
+    if cached is not None:
+        return list(cached)
+    found = _jsonschema_diagnostics(document, entries)
+    pack_cache.store_derived(*cache_key, tuple(found))
+    return found
+
+
+def _jsonschema_diagnostics(document: dict, entries: dict[str, Entry]) -> list[Diagnostic]:
     try:
         errors = sorted(_validator().iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
         found = [diagnostic for error in errors for diagnostic in _classify(error, entries)]

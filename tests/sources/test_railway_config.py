@@ -252,7 +252,8 @@ def test_an_invalid_configs_diagnostics_come_back_from_the_cache(
     path.write_text('{\n  "deploy": {"restartPolicyType": "on_failure"},\n  "variables": {}\n}\n')
     first = load_railway_config(path, display_path="railway.json")
     assert first.diagnostics
-    monkeypatch.setattr(railway_config, "validate", lambda *a: pytest.fail("validated again"))
+    monkeypatch.setattr(railway_config, "_jsonschema_diagnostics",
+                        lambda *a: pytest.fail("validated again"))
     second = load_railway_config(path, display_path="railway.json")
     assert second.diagnostics == first.diagnostics
     monkeypatch.undo()
