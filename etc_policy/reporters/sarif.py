@@ -13,7 +13,6 @@ a short secret; the text and JSON reports carry the hint for the people who need
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
@@ -80,26 +79,30 @@ def render_sarif(report: Report, rules: Sequence[RuleLike], *, root: Path,
                  category: str = "etc-policy", tool_version: str,
                  max_results: int = MAX_RESULTS) -> str:
     """The SARIF log of one analysis, as JSON text ending in a newline."""
-    return json.dumps(sarif_log(report, rules, root=root, category=category,
-                                tool_version=tool_version, max_results=max_results),
-                      indent=2, ensure_ascii=False) + "\n"
+    import io
+
+    text = io.StringIO()
+    write_sarif(report, rules, text, root=root, category=category, tool_version=tool_version,
+                max_results=max_results)
+    return text.getvalue()
 
 
 def write_sarif(report: Report, rules: Sequence[RuleLike], stream: IO[str], *, root: Path,
                 category: str = "etc-policy", tool_version: str,
                 max_results: int = MAX_RESULTS) -> None:
-    """`render_sarif`'s text, written as it is encoded: each result is made when its turn
-    comes (a scan's thousands of results are never all held as dicts plus the text)."""
+    """The SARIF log, written as it is encoded: each result is made when its turn comes (a
+    scan's thousands of results are never all held as dicts plus the text)."""
     from etc_policy.reporters.json import write_document
 
     write_document(sarif_log(report, rules, root=root, category=category,
-                             tool_version=tool_version, max_results=max_results, lazy=True),
-                   stream)
+                             tool_version=tool_version, max_results=max_results), stream)
 
 
 def sarif_log(report: Report, rules: Sequence[RuleLike], *, root: Path, category: str,
-              tool_version: str, max_results: int = MAX_RESULTS,
-              lazy: bool = False) -> dict[str, object]:
+              tool_version: str, max_results: int = MAX_RESULTS) -> dict[str, object]:
+    """The log as JSON-ready objects; its results are made as they are encoded."""
+    from etc_policy.reporters.json import MadeList
+
     root = root.resolve()
     kept, dropped = _limit(report.findings, max_results=max_results)
     descriptors, index_of = _descriptors(rules, kept)
@@ -108,12 +111,7 @@ def sarif_log(report: Report, rules: Sequence[RuleLike], *, root: Path, category
         relative = sources.relative(path)
         if relative is not None:
             sources.readable(relative)
-    if lazy:
-        from etc_policy.reporters.json import MadeList
-
-        results: list[object] = MadeList(kept, lambda f: _result(f, index_of[f.rule_id], sources))
-    else:
-        results = [_result(f, index_of[f.rule_id], sources) for f in kept]
+    results = MadeList(kept, lambda f: _result(f, index_of[f.rule_id], sources))
     notices = list(report.notices)
     if dropped:
         notices.append(f"{dropped} of {len(report.findings)} results were left out: GitHub "

@@ -427,8 +427,9 @@ def test_missing_multitool_is_a_clear_failure(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_written_sarif_is_the_rendered_text(tmp_path: Path) -> None:
-    """`write_sarif` (what the commands use: results made as they are written) writes
-    exactly `render_sarif`'s text, for the real bad project's findings."""
+    """`write_sarif` (what the commands use: results made as they are written, a stream)
+    writes `render_sarif`'s text, a result for each of the real bad project's findings.
+    (That a list made while encoding gives the whole list's text: test_json_reporter.)"""
     import io
 
     from etc_policy.commands.check import evaluate_project
