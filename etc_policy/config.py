@@ -21,11 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from etc_policy.schema import ConfigDict, Field, Invalid, Model, field_validator
-
 from etc_policy.errors import ConfigError
 from etc_policy.findings import FailOn, Severity
 from etc_policy.model import SourceKind
+from etc_policy.schema import ConfigDict, Field, Invalid, Model, field_validator
 
 YAML_NAMES = (".etc-policy.yaml", ".etc-policy.yml")
 PYPROJECT = "pyproject.toml"

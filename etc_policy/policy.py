@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from etc_policy.schema import ConfigDict, Field, Invalid, Model, field_validator
-
 from etc_policy.errors import ConfigError, PolicyError
 from etc_policy.findings import Severity
 from etc_policy.patterns import compile_pack_regex
 from etc_policy.model import SourceKind
+from etc_policy.schema import ConfigDict, Field, Invalid, Model, field_validator
 
 if TYPE_CHECKING:
     from etc_policy.pack_cache import ReadFile

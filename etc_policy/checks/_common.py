@@ -15,11 +15,10 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
-from etc_policy.schema import ConfigDict, Model
-
 from etc_policy.checks.base import CheckContext
 from etc_policy.model import Entry, Source
 from etc_policy.patterns import PackRegex, compile_pack_regex
+from etc_policy.schema import ConfigDict, Model
 from etc_policy.secrets.redact import hint  # noqa: F401  (re-exported for the kinds)
 
 # Committed example/template files: placeholders are expected there, real secrets are not.

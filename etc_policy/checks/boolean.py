@@ -18,10 +18,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from etc_policy.schema import Field
-
 from etc_policy.checks._common import ValueParams, checked_value
 from etc_policy.checks.base import CheckContext, Hit
+from etc_policy.schema import Field
 
 KIND = "boolean"
 SCOPE = "entry"

@@ -25,11 +25,10 @@ from dataclasses import dataclass
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
-from etc_policy.schema import field_validator
-
 from etc_policy.checks._common import Frozen, compile_pattern, present
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.model import Entry
+from etc_policy.schema import field_validator
 
 KIND = "cloudinary"
 SCOPE = "source"

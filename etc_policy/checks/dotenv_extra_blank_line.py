@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from etc_policy.schema import Field
-
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.checks.dotenv_common import DEFAULT_SOURCES, Frozen, is_blank, lines, value_lines  # noqa: F401
+from etc_policy.schema import Field
 
 KIND = "dotenv_extra_blank_line"
 SCOPE = "source"

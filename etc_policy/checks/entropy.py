@@ -19,11 +19,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from etc_policy.schema import Field
-
 from etc_policy.checks._common import ValueParams, checked_value, hint, shannon_bits
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.checks.placeholder import is_placeholder
+from etc_policy.schema import Field
 
 KIND = "entropy"
 SCOPE = "entry"

@@ -18,10 +18,9 @@ import re
 from functools import cached_property
 from typing import Iterator
 
-from etc_policy.schema import field_validator, model_validator
-
 from etc_policy.checks._common import Frozen, compile_pattern, present
 from etc_policy.checks.base import CheckContext, Hit
+from etc_policy.schema import field_validator, model_validator
 
 KIND = "forbidden"
 SCOPE = "source"

@@ -16,10 +16,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from etc_policy.schema import model_validator
-
 from etc_policy.checks._common import ValueParams, checked_value
 from etc_policy.checks.base import CheckContext, Hit
+from etc_policy.schema import model_validator
 
 KIND = "integer"
 SCOPE = "entry"

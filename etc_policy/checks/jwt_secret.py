@@ -18,12 +18,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from etc_policy.schema import Field
-
 from etc_policy.checks._common import ValueParams, checked_value, shannon_bits
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.checks.known_weak import is_known_weak
 from etc_policy.checks.placeholder import is_placeholder
+from etc_policy.schema import Field
 
 KIND = "jwt_secret"
 SCOPE = "entry"

@@ -20,10 +20,9 @@ import re
 from datetime import timedelta
 from typing import Iterator
 
-from etc_policy.schema import Field
-
 from etc_policy.checks._common import ValueParams, checked_value, now
 from etc_policy.checks.base import CheckContext, Hit
+from etc_policy.schema import Field
 from etc_policy.secrets.jwt_claims import timestamp
 
 KIND = "jwt_token"

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from etc_policy.schema import Field, model_validator
-
 from etc_policy.checks._common import ValueParams, checked_value, hint
 from etc_policy.checks.base import CheckContext, Hit
+from etc_policy.schema import Field, model_validator
 
 KIND = "length"
 SCOPE = "entry"

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from etc_policy.schema import Field
-
 from etc_policy.checks._common import ValueParams, checked_value, hint
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.checks.equals import same
+from etc_policy.schema import Field
 
 KIND = "one_of"
 SCOPE = "entry"

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from etc_policy.schema import Field, field_validator
-
 from etc_policy.checks._common import Frozen
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.model import Source, SourceKind
+from etc_policy.schema import Field, field_validator
 
 KIND = "pointer_required"
 SCOPE = "source"

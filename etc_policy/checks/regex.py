@@ -19,10 +19,9 @@ import re
 from functools import cached_property
 from typing import Iterator
 
-from etc_policy.schema import field_validator
-
 from etc_policy.checks._common import ValueParams, checked_value, compile_pattern, hint
 from etc_policy.checks.base import CheckContext, Hit
+from etc_policy.schema import field_validator
 
 KIND = "regex"
 SCOPE = "entry"

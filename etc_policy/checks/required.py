@@ -19,11 +19,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from etc_policy.schema import Field, model_validator
-
 from etc_policy.checks._common import Frozen, present
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.model import Entry
+from etc_policy.schema import Field, model_validator
 
 KIND = "required"
 SCOPE = "source"

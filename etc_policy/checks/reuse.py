@@ -24,13 +24,12 @@ import secrets
 from dataclasses import dataclass
 from typing import Iterator
 
-from etc_policy.schema import Field
-
 from etc_policy.checks._common import Frozen
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.checks.known_weak import is_known_weak
 from etc_policy.checks.placeholder import is_placeholder
 from etc_policy.model import Entry, Source
+from etc_policy.schema import Field
 
 KIND = "reuse"
 SCOPE = "workspace"

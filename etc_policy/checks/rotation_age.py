@@ -29,10 +29,9 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Iterator, Literal
 
-from etc_policy.schema import Field
-
 from etc_policy.checks._common import Frozen, now
 from etc_policy.checks.base import CheckContext, Hit
+from etc_policy.schema import Field
 
 if TYPE_CHECKING:
     from etc_policy.rotation.status import SecretStatus

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from etc_policy.schema import ConfigDict, Field, Model
-
 from etc_policy.checks.base import CheckContext, Hit
+from etc_policy.schema import ConfigDict, Field, Model
 
 KIND = "source_diagnostic"
 SCOPE = "source"

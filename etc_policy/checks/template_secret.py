@@ -21,12 +21,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from etc_policy.schema import Field
-
 from etc_policy.checks._common import TEMPLATE_GLOBS, Frozen, hint, is_template, shannon_bits
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.checks.known_weak import is_known_weak
 from etc_policy.checks.placeholder import is_placeholder
+from etc_policy.schema import Field
 
 KIND = "template_secret"
 SCOPE = "entry"

@@ -30,10 +30,9 @@ from functools import cached_property
 from typing import Iterator, Literal
 from urllib.parse import SplitResult, urlsplit
 
-from etc_policy.schema import field_validator
-
 from etc_policy.checks._common import ValueParams, checked_value, compile_pattern
 from etc_policy.checks.base import CheckContext, Hit
+from etc_policy.schema import field_validator
 
 KIND = "url"
 SCOPE = "entry"

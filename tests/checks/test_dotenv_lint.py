@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from etc_policy.schema import Invalid
 
 from etc_policy.checks.base import CheckContext
 from etc_policy.checks.dotenv_lint import KINDS
 from etc_policy.model import Source, SourceKind, Workspace
+from etc_policy.schema import Invalid
 from etc_policy.sources.dotenv import parse_dotenv
 
 SECRET = "FAKEsecretEXAMPLE123"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from kind_support import entry, run_entry, source
-from etc_policy.schema import Invalid
 
 from etc_policy.checks.kinds import KINDS
+from etc_policy.schema import Invalid
 
 # Minimal valid params for kinds that need some.
 PARAMS: dict[str, dict] = {

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 from kind_support import CLOUD_KEY, CLOUD_SECRET, CLOUD_URL, NOW, entry, messages, run_source, source
-from etc_policy.schema import Invalid
 
 from etc_policy.checks import cloudinary, config_as_code_deprecation, forbidden, pointer_required, required
 from etc_policy.model import SourceKind
+from etc_policy.schema import Invalid
 
 
 def test_required_keys_and_any_of() -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from kind_support import CLOUD_URL, entry, messages, run_entry, source
-from etc_policy.schema import Invalid
 
 from etc_policy.checks import cloudinary_url, reference, sealed, url
 from etc_policy.model import SourceKind
+from etc_policy.schema import Invalid
 
 PUBLIC = {"https_only": True, "forbid_localhost": True, "forbid_private": True, "multiple": True,
           "allow_wildcard": True}

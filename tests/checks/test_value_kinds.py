@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from kind_support import OPENAI_LEGACY, OPENAI_PROJ, entry, messages, run_entry, source
-from etc_policy.schema import Invalid
 
 from etc_policy.checks import boolean, equals, integer, length, not_one_of, one_of, regex
 from etc_policy.model import SourceKind
+from etc_policy.schema import Invalid
 
 OPENAI_PATTERN = (r"^(sk-(proj|svcacct|admin)-([A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})T3BlbkFJ"
                   r"([A-Za-z0-9_-]{74}|[A-Za-z0-9_-]{58})|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})$")
