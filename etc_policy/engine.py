@@ -12,7 +12,7 @@ could carry a value) and goes on.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
@@ -136,14 +136,7 @@ def _default_sources(rule: Rule, module: ModuleType) -> tuple[SourceKind, ...]:
 
 def _select_entries(rule: Rule, source: Source, is_secret: _Memo) -> tuple[Entry, ...]:
     select = rule.select
-    effective = source.effective().values()
-    if not select.names_entries:
-        entries: Iterable[Entry] = effective
-    elif select.key_pattern is None and select.pointer is None:   # names only: a set lookup
-        names = frozenset(select.keys or ())
-        entries = (e for e in effective if e.key in names)
-    else:
-        entries = (e for e in effective if select.matches_key(e.key))
+    entries = select.pick(source.effective().values())
     if select.secrets:
         entries = (e for e in entries if is_secret(e))
     return tuple(entries)
