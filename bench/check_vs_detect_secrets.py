@@ -13,6 +13,7 @@ sys.executable), never a pyenv shim, whose bash start-up would inflate both side
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -43,10 +44,28 @@ def timed(command: list[str], *, cwd: Path, cpu: list[float] | None = None) -> f
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if cpu is not None:
         cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    if completed.returncode not in (0, 1):  # both exit 1 when they find something
+    # Both exit 1 when they find something, so the exit code alone cannot tell a finding from
+    # a crash (Python exits 1 on an uncaught exception too, e.g. a stale editable install).
+    crashed = b"Traceback (most recent call last)" in completed.stderr
+    if completed.returncode not in (0, 1) or crashed:
         raise SystemExit(f"{command[0]} failed ({completed.returncode}): "
-                         f"{completed.stderr.decode(errors='replace')[:300]}")
+                         f"{completed.stderr.decode(errors='replace')[-600:]}")
     return elapsed
+
+
+def check_ours_works(command: list[str], *, cwd: Path, files: int) -> None:
+    """One run with a JSON report: etc-policy must really check the project's files, or its
+    timings would measure a failure (a broken install once gave a 0.17 "ratio")."""
+    loud = [part for part in command if part != "--quiet"]  # --quiet prints nothing on a pass
+    completed = subprocess.run([*loud, "--format", "json"], cwd=cwd, stdin=subprocess.DEVNULL,
+                               capture_output=True)
+    try:
+        scanned = json.loads(completed.stdout)["summary"]["files"]
+    except (ValueError, KeyError, TypeError):
+        raise SystemExit(f"{command[0]} gave no JSON report ({completed.returncode}): "
+                         f"{completed.stderr.decode(errors='replace')[-600:]}") from None
+    if scanned != files:
+        raise SystemExit(f"{command[0]} checked {scanned} files, expected {files}")
 
 
 def describe(name: str, samples: list[float]) -> str:
@@ -75,6 +94,7 @@ def main() -> int:
     import compileall
 
     compileall.compile_dir(str(ROOT / "etc_policy"), quiet=1)
+    check_ours_works(ours, cwd=project, files=len(files))
     for command in (ours, theirs):
         timed(command, cwd=project)  # warm the OS file cache
     # The interpreter's own start-up (site and every .pth of this environment), which both
