@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from etc_policy import __version__
 from etc_policy.errors import SourceError
 from etc_policy.findings import Finding, Report
+from etc_policy.record import record, replace
 
 BASELINE_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Baseline:
     counts: Counter[str]    # fingerprint -> how many findings it accepts
 

@@ -17,13 +17,13 @@ the config never needs them, and refusing them makes "billion laughs" documents 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
 from etc_policy.errors import ConfigError
 from etc_policy.findings import FailOn, Severity
 from etc_policy.model import SourceKind
+from etc_policy.record import field, record
 from etc_policy.schema import ConfigDict, Field, Invalid, Model, field_validator
 
 YAML_NAMES = (".etc-policy.yaml", ".etc-policy.yml")
@@ -75,7 +75,7 @@ class ProjectConfig(_Frozen):
     rotation: RotationConfig = RotationConfig.model_construct()  # = RotationConfig(), unbuilt
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LoadedConfig:
     """A validated config and where it came from (for messages that name a line)."""
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from etc_policy.errors import SourceError
 from etc_policy.model import Source, SourceKind, Workspace
+from etc_policy.record import record
 
 MAX_DEPTH = 3            # root = 0: `apps/api/config/.env.production` is still found
 SKIP_DIRS = frozenset({
@@ -35,7 +35,7 @@ _EXPORT_NAME = re.compile(r"^railway-(?:variables|environment)[-._A-Za-z0-9]*\.(
                           re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SourceSpec:
     path: Path
     kind: SourceKind | None = None       # None: decided by name, then content

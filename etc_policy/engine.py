@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from types import ModuleType
 
@@ -22,6 +21,7 @@ from etc_policy.discovery import path_ignored
 from etc_policy.findings import Finding, Report, fingerprint
 from etc_policy.model import Entry, Source, SourceKind, Workspace
 from etc_policy.policy import Rule
+from etc_policy.record import record
 from etc_policy.secrets.classify import SecretClassifier
 
 VARIABLE_KINDS = tuple(kind for kind in SourceKind if kind.holds_variables)
@@ -89,7 +89,7 @@ class _Memo:
 
 # --- selection -------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Run:
     ctx: CheckContext
 

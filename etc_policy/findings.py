@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
 from enum import StrEnum
+
+from etc_policy.record import field, record
 
 JSON_SCHEMA_VERSION = "1.0"
 
@@ -37,7 +38,7 @@ class FailOn(StrEnum):
         return severity.rank >= Severity(self.value).rank
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Finding:
     rule_id: str
     rule_name: str
@@ -70,7 +71,7 @@ def fingerprint(*, rule_id: str, path: str, key: str | None, extra: str = "") ->
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Report:
     findings: tuple[Finding, ...]
     files: tuple[str, ...] = ()          # every source path that was read

@@ -11,10 +11,11 @@ with `{entry!r}` never shows them. Nothing outside the engine's checks should re
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
+
+from etc_policy.record import field, record
 
 
 class SourceKind(StrEnum):
@@ -33,7 +34,7 @@ class SourceKind(StrEnum):
 REFERENCE_MARK = "${{"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entry:
     """One value of a source, with where it stands.
 
@@ -66,7 +67,7 @@ class Entry:
         return isinstance(self.value, str) and REFERENCE_MARK in self.value
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Diagnostic:
     """A problem a source loader found while reading: syntax, schema, duplicate, lossy format.
 
@@ -82,7 +83,7 @@ class Diagnostic:
     key: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Source:
     """Everything one input contributes. `path` is as displayed: POSIX, relative to the root."""
 
@@ -109,7 +110,7 @@ class Source:
         return self.effective().get(key)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Workspace:
     """All sources of one run, with the folder paths are relative to."""
 

@@ -30,7 +30,6 @@ never wrong.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import json
@@ -44,6 +43,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from etc_policy.record import fields, is_record, record
 from etc_policy.schema import Model
 
 FORMAT = 1
@@ -52,11 +52,11 @@ PACKAGE = Path(__file__).resolve().parent
 # The sources whose edits can change what a validated pack looks like: the pack models,
 # every check kind's Params and the registry, the detector names, the shared types.
 _SOURCE_GLOBS = ("policy.py", "config.py", "pack_cache.py", "patterns.py", "model.py",
-                 "findings.py", "errors.py", "schema.py", "checks/*.py", "secrets/*.py",
+                 "findings.py", "errors.py", "schema.py", "record.py", "checks/*.py", "secrets/*.py",
                  "sources/*.py", "data/*.json")
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class ReadFile:
     """A pack file as it was read: the path used, where it resolved to, its bytes' hash, and
     whether it was named as a shipped pack (its display path then depends on nothing else)."""
@@ -170,7 +170,7 @@ def lookup(ref: str, *, base_dir: Path | None) -> Any | None:
 def store(ref: str, *, base_dir: Path | None, files: Iterable[ReadFile], pack: Any) -> None:
     """Write the entry atomically; silently do nothing if it cannot be encoded or written."""
     try:
-        entry = {"files": [dataclasses.astuple(f) for f in files], "pack": encode(pack)}
+        entry = {"files": [[f.path, f.resolved, f.sha256, f.by_name] for f in files], "pack": encode(pack)}
     except Uncacheable:
         return
     _write_entry(_entry_path(ref, base_dir), entry)
@@ -251,7 +251,7 @@ def write_atomic(path: Path, text: str) -> None:
 # Every container is a one-key object naming its type: {"t": [...]} tuple, {"l": [...]}
 # list, {"d": [[k, v], ...]} dict, {"s": [...]} frozenset, {"date": "2026-12-01"},
 # {"e": [class, value]} enum, {"m": [class, {field: value}, [fields set]]} model (schema.py),
-# {"c": [class, {field: value}]} dataclass. Scalars (str, int, float, bool, None) are plain.
+# {"c": [class, {field: value}]} record (record.py). Scalars (str, int, float, bool, None) are plain.
 
 
 def encode(value: Any) -> Any:
@@ -275,9 +275,9 @@ def encode(value: Any) -> Any:
         return {"date": value.isoformat()}
     if isinstance(value, Model):
         return _encode_model(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if is_record(value) and not isinstance(value, type):
         return {"c": [_class_name(type(value)), {f.name: encode(getattr(value, f.name))
-                                                 for f in dataclasses.fields(value)}]}
+                                                 for f in fields(value) if f.init}]}
     raise Uncacheable(type(value).__name__)
 
 
@@ -311,11 +311,11 @@ def _decode_model(body: list[Any]) -> Any:
     return cls.model_construct(_fields_set=set(fields_set), **values)
 
 
-def _decode_dataclass(body: list[Any]) -> Any:
+def _decode_record(body: list[Any]) -> Any:
     name, fields = body
     cls = _resolve(name)
-    if not dataclasses.is_dataclass(cls):
-        raise ValueError(f"not a dataclass: {name}")
+    if not is_record(cls):
+        raise ValueError(f"not a record: {name}")
     return cls(**{k: decode(v) for k, v in fields.items()})
 
 
@@ -347,5 +347,5 @@ _DECODERS: dict[str, Callable[[Any], Any]] = {
     "date": date.fromisoformat,
     "e": _decode_enum,
     "m": _decode_model,
-    "c": _decode_dataclass,
+    "c": _decode_record,
 }

@@ -12,7 +12,6 @@ Every problem becomes one `PolicyError` naming the file, the line and the field,
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -20,6 +19,7 @@ from etc_policy.errors import ConfigError, PolicyError
 from etc_policy.findings import Severity
 from etc_policy.patterns import compile_pack_regex
 from etc_policy.model import SourceKind
+from etc_policy.record import field, record, replace
 from etc_policy.schema import ConfigDict, Field, Invalid, Model, field_validator
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ class PackSpec(_Frozen):
     rules: tuple[RuleSpec, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rule:
     """A resolved rule: what the engine runs. `params` is the kind's validated Params
     (None only for reserved, not yet implemented kinds)."""
@@ -169,7 +169,7 @@ class Rule:
         return self.params
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Pack:
     name: str
     path: str                      # as displayed in messages
@@ -438,8 +438,6 @@ def resolve_rules(packs: Sequence[Pack],
 
 def _apply(overrides: Mapping[str, RuleOverride], by_id: dict[str, Rule],
            enabled: dict[str, bool]) -> None:
-    from dataclasses import replace
-
     for rule_id, override in overrides.items():
         if rule_id not in by_id:
             continue

@@ -4,7 +4,6 @@ corrupt, tampered or unwritable caches are ignored; errors are never cached."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import subprocess
@@ -18,6 +17,7 @@ from pydantic import BaseModel
 from etc_policy import pack_cache
 from etc_policy.errors import PolicyError
 from etc_policy.policy import Pack, load_pack, resolve_rules, shipped_pack_names
+from etc_policy.record import fields, is_record
 
 ROOT = Path(__file__).resolve().parent.parent
 TEAM = """\
@@ -66,8 +66,8 @@ def assert_same(a: object, b: object, where: str = "pack") -> None:
         assert a.model_fields_set == b.model_fields_set, where
         for name in type(a).model_fields:
             assert_same(getattr(a, name), getattr(b, name), f"{where}.{name}")
-    elif dataclasses.is_dataclass(a):
-        for f in dataclasses.fields(a):
+    elif is_record(a):
+        for f in fields(a):
             assert_same(getattr(a, f.name), getattr(b, f.name), f"{where}.{f.name}")
     elif isinstance(a, (tuple, list)) and not isinstance(a, Enum):
         assert len(a) == len(b), where

@@ -55,7 +55,7 @@ def findings_for(folder: Path, rule: Rule) -> list[Finding]:
 def scan_findings(folder: Path, workspace, rule: Rule) -> list[Finding]:  # noqa: ANN001
     """Log rules run in `etc-policy scan`: the folder's .env files are the secrets, its
     *.log files what is scanned (every log rule enabled, as the command does)."""
-    from dataclasses import replace
+    from etc_policy.record import replace
 
     from etc_policy.commands.scan import scan_report
 

@@ -14,11 +14,11 @@ fingerprint, suppression). A hit's message must never contain a secret value; us
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Iterator, Literal, Protocol
 
 from etc_policy.model import Entry, Source, Workspace
+from etc_policy.record import record
 
 if TYPE_CHECKING:
     from etc_policy.schema import Model
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 Scope = Literal["entry", "source", "workspace"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Hit:
     message: str
     entry: Entry | None = None      # where and which key; None for whole-source hits
@@ -38,7 +38,7 @@ class Hit:
     hint: str | None = None         # redacted evidence
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CheckContext:
     workspace: Workspace
     source: Source | None           # None for workspace-scope checks

@@ -21,13 +21,13 @@ FAIL: CLOUDINARY_CLOUD_NAME=demo-cloud  CLOUDINARY_API_KEY=123456789012345  (no 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 from etc_policy.checks._common import Frozen, compile_pattern, present
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.model import Entry
+from etc_policy.record import record
 from etc_policy.schema import field_validator
 
 KIND = "cloudinary"
@@ -55,7 +55,7 @@ class Params(Frozen):
         return compile_pattern(pattern).fullmatch(value) is not None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Credentials:
     cloud_name: str | None
     api_key: str | None

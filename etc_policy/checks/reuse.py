@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from typing import Iterator
 
 from etc_policy.checks._common import Frozen
@@ -29,6 +28,7 @@ from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.checks.known_weak import is_known_weak
 from etc_policy.checks.placeholder import is_placeholder
 from etc_policy.model import Entry, Source
+from etc_policy.record import record
 from etc_policy.schema import Field
 
 KIND = "reuse"
@@ -39,7 +39,7 @@ class Params(Frozen):
     min_length: int = Field(default=8, ge=1)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Use:
     environment: str
     source: Source

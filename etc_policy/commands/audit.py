@@ -12,7 +12,6 @@ Exit codes as for check (findings of check and scan at or above --fail-on).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -23,6 +22,7 @@ from etc_policy.commands.common import Project, check_output_path, configured_lo
     load_project, load_sources, project_root
 from etc_policy.errors import ExitCode
 from etc_policy.findings import FailOn, Finding, Report
+from etc_policy.record import field, record
 
 if TYPE_CHECKING:
     from etc_policy.model import Entry, Workspace
@@ -37,14 +37,14 @@ class AuditFormat(StrEnum):
     HTML = "html"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ReuseUse:
     environment: str
     key: str
     path: str | None          # None: known from the ledger only
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EnvironmentAudit:
     name: str
     sources: tuple[str, ...]
@@ -56,7 +56,7 @@ class EnvironmentAudit:
     log_status: str                        # "scanned", "no logs configured", "scan unavailable"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AuditReport:
     as_of: date
     root: str

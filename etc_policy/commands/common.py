@@ -10,7 +10,6 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from io import StringIO
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import IO, TYPE_CHECKING
 
 from etc_policy.config import LoadedConfig, find_config, load_config
 from etc_policy.errors import UsageError
+from etc_policy.record import record
 
 if TYPE_CHECKING:
     from etc_policy.discovery import SourceSpec
@@ -48,7 +48,7 @@ class OutputFormat(StrEnum):
         return OutputFormat.GITHUB if in_actions else OutputFormat.TEXT
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Project:
     root: Path                  # the folder display paths are relative to
     config: LoadedConfig

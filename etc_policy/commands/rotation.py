@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import IO
 from etc_policy.commands.common import Project, check_output_path, emit, load_project, \
     load_sources, project_root
 from etc_policy.errors import ExitCode, UsageError
+from etc_policy.record import record as record_type  # `record` here is the command below
 
 
 class StatusFormat(StrEnum):
@@ -33,7 +33,7 @@ class ReportFormat(StrEnum):
     ICS = "ics"
 
 
-@dataclass(frozen=True, slots=True)
+@record_type
 class RotationRun:
     """What every rotation subcommand reads: the project, its current secrets, the ledger."""
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Protocol
 from urllib.parse import quote
 
 from etc_policy.findings import Finding, Report, Severity
+from etc_policy.record import record
 from etc_policy.reporters.fingerprints import file_line_hashes
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -135,7 +135,7 @@ def sarif_log(report: Report, rules: Sequence[RuleLike], *, root: Path, category
 
 # --- rules -------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Docs:
     what: str
     why: str
@@ -143,7 +143,7 @@ class _Docs:
     fix: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _AdHocRule:
     """A rule a finding names but the caller did not pass (e.g. a built-in diagnostic)."""
 

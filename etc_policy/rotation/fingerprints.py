@@ -12,13 +12,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from dataclasses import dataclass
 from functools import lru_cache
+
+from etc_policy.record import record
 
 SALT_BYTES = 16
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KdfParams:
     """The scrypt parameters and salt a ledger's fingerprints were made with."""
 

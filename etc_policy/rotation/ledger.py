@@ -27,12 +27,12 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from etc_policy.errors import EtcPolicyError
+from etc_policy.record import field, record, replace
 from etc_policy.rotation import DEFAULT_NAME
 from etc_policy.rotation.fingerprints import KdfParams
 
@@ -47,7 +47,7 @@ class LedgerError(EtcPolicyError):
     """The ledger cannot be read (corrupt, newer version) or written; exit 2."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HistoryEvent:
     date: date
     event: str
@@ -56,7 +56,7 @@ class HistoryEvent:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LedgerRecord:
     environment: str
     key: str
@@ -74,7 +74,7 @@ class LedgerRecord:
 SecretId = tuple[str, str]  # (environment, key)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Ledger:
     kdf: KdfParams
     records: dict[SecretId, LedgerRecord] = field(default_factory=dict)

@@ -7,15 +7,15 @@ Both are pure functions Ledger -> (Ledger, changes), run by `ledger.update` unde
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
 from datetime import date
 
+from etc_policy.record import record, replace
 from etc_policy.rotation.fingerprints import Fingerprinters
 from etc_policy.rotation.ledger import HistoryEvent, Ledger, LedgerRecord, SecretId
 from etc_policy.rotation.status import Current
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Change:
     environment: str
     key: str

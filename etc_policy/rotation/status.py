@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from etc_policy.model import Entry, Source, SourceKind, Workspace
+from etc_policy.record import record
 from etc_policy.rotation.fingerprints import Fingerprinter
 from etc_policy.rotation.ledger import Ledger, LedgerRecord, SecretId
 
@@ -41,13 +41,13 @@ class State(StrEnum):
                 "untracked": "not in ledger"}.get(self.value, self.value)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RotationPolicy:
     max_age_days: int = 90
     warn_days: int = 14
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Current:
     """Where a secret's current value is (the value stays inside the entry)."""
 
@@ -55,7 +55,7 @@ class Current:
     entry: Entry
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SecretStatus:
     environment: str
     key: str

@@ -24,9 +24,9 @@ import heapq
 import os
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
 
 from etc_policy.errors import SourceError
+from etc_policy.record import record, replace
 from etc_policy.scan.inputs import CHUNK_SIZE, Input, iter_inputs, open_input, read_chunks
 from etc_policy.scan.lines import LINE_CAP, LineCounter, Segmenter, code_point_shift
 from etc_policy.scan.matchers import CompiledPatterns, FastMatcher, Matcher, make_matcher
@@ -37,7 +37,7 @@ SPLIT_MIN = 64 << 20     # below this a file is not worth splitting across proce
 _INFINITY = 1 << 62
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class _Pending:
     start: int
     end: int

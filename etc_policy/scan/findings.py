@@ -15,10 +15,10 @@ is rule + path + variable (or pattern name) + encoding. Columns count bytes of t
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from etc_policy.findings import Finding, Severity, fingerprint
+from etc_policy.record import record
 from etc_policy.scan.jwt_live import JwtVerifier, Liveness, Verdict
 from etc_policy.scan.lines import wide_bytes
 from etc_policy.scan.model import Match
@@ -40,7 +40,7 @@ _PRECEDENCE = {LIVE_JWT_RULE: 0, EXPIRED_JWT_RULE: 0, KNOWN_VALUE_RULE: 1, PROVI
 PATTERN_ENCODING = "raw"   # a provider key or a JWT is found as written
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Candidate:
     rule_id: str
     match: Match

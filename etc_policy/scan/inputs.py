@@ -15,19 +15,19 @@ import os
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from etc_policy.discovery import path_ignored
 from etc_policy.errors import SourceError
+from etc_policy.record import record
 
 STDIN = "-"
 SNIFF_SIZE = 8192
 CHUNK_SIZE = 4 << 20    # big reads: per-call overhead vanishes, memory stays flat
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Input:
     display: str
     path: Path | None          # None: stdin

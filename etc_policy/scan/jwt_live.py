@@ -13,12 +13,12 @@ variable only.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
 from etc_policy.model import Entry, Workspace
 from etc_policy.patterns import compile_pack_regex
+from etc_policy.record import field, record
 from etc_policy.scan.patterns import is_public_sample_jwt, unverified_claims
 from etc_policy.secrets.jwt_claims import timestamp
 
@@ -34,14 +34,14 @@ class Liveness(StrEnum):
     EXPIRED = "expired"  # signature verifies, `exp` in the past
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class JwtKey:
     variable: str
     environment: str | None
     secret: str = field(repr=False)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Verdict:
     liveness: Liveness
     variable: str

@@ -18,8 +18,8 @@ two-letter prefixes only).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from etc_policy.record import record
 from etc_policy.scan.model import CASELESS, PatternSpec
 
 MIN_KEYWORD = 3       # shorter literals hit everywhere in a log
@@ -28,7 +28,7 @@ _MAX_CLASS = 10       # a class of at most this many bytes is expanded ([0-9], [
 _MAX_REPEAT = 4       # x{0,3} is expanded; longer counted repetitions are not
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Keywords:
     literals: tuple[bytes, ...]
     caseless: bool
@@ -37,7 +37,7 @@ class Keywords:
 # Info of one regex node: `exact` the finite set of everything it matches (None: unknown or
 # too many); `prefix`/`suffix` sets one of which every match starts/ends with; `best` the best
 # required set found inside (None: none).
-@dataclass(frozen=True, slots=True)
+@record
 class _Info:
     exact: frozenset[bytes] | None
     prefix: frozenset[bytes]

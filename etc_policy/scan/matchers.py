@@ -21,9 +21,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
+from etc_policy.record import record
 from etc_policy.scan.model import CASELESS, DOTALL, Needle, PatternSpec
 
 
@@ -333,7 +333,7 @@ class _Re2Stream:
         pass
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CompiledPatterns:
     specs: tuple[PatternSpec, ...]
     regexes: tuple[object, ...]

@@ -38,14 +38,15 @@ command, reporters):
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+from etc_policy.record import field, record
 
 # Engine-neutral pattern flags (PatternSpec.flags).
 CASELESS = 1
 DOTALL = 2
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Needle:
     id: int
     variable: str
@@ -56,7 +57,7 @@ class Needle:
     source: str | None = None          # display path of the env source the variable came from
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PatternSpec:
     id: int
     rule_id: str
@@ -67,7 +68,7 @@ class PatternSpec:
     max_len: int = 1024
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Match:
     path: str
     line: int

@@ -24,10 +24,10 @@ import base64
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from urllib.parse import quote, quote_plus, unquote
 
 from etc_policy.model import Entry, Workspace
+from etc_policy.record import record
 from etc_policy.scan.model import Needle
 
 MIN_LENGTH = 8   # shorter values are not worth a needle: they would match everywhere
@@ -49,7 +49,7 @@ _FAKE_PASSWORD = re.compile(r"^(?:\*+|x+|<.*>|\[.*\]|\$\{.*\}|\$[A-Z_]+|%s|passw
 _PEM_HEADER = re.compile(r"^-----(?:BEGIN|END) [A-Z0-9 ]+-----$")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Candidate:
     variable: str
     environment: str | None

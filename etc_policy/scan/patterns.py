@@ -30,9 +30,9 @@ import sys
 import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
 
+from etc_policy.record import record
 from etc_policy.scan.model import CASELESS, PatternSpec
 
 PROVIDER_RULE = "LOG002"
@@ -273,7 +273,7 @@ def _ds_filtered(secret: str, line: str, plugin: object) -> bool:
             or heuristic.is_indirect_reference(line))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DetectSecretsValidator:
     """Keep a candidate only if the detect-secrets plugin reports it and its filters do not
     drop it. A class, not a closure: `scan --jobs N` pickles patterns to its workers."""

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from etc_policy.model import Entry
 from etc_policy.patterns import PackRegex, compile_pack_regex
+from etc_policy.record import record
 from etc_policy.secrets.detectors import DETECTORS
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ _NON_SECRET = re.compile(
 _REFERENCE = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SecretReason:
     """Why an entry is a secret: `by` is "key" or "detector"; `rule` the pattern or name."""
 
@@ -49,7 +49,7 @@ class SecretReason:
         return f"detector {self.rule}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _KeyRule:
     pattern: PackRegex
     pack: str

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from etc_policy.errors import SourceError
+from etc_policy.record import record
 from etc_policy.sources.files import read_input_bytes, utf16_problem
 from etc_policy.model import Diagnostic, Entry, Source, SourceKind
 
@@ -64,7 +64,7 @@ _NEWLINES = re.compile(r"\r\n?")
 _SOLID_LINE = re.compile(f"([^{JS_WHITESPACE}][^\\n]*)")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Match:
     """One LINE match in the normalised text: offsets of key, raw value and the whole match."""
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+
+from etc_policy.record import field, record
 
 DEFAULT_MAX_DEPTH = 512
 
@@ -46,7 +47,7 @@ class JsonSyntaxError(ValueError):
         super().__init__(f"line {line}, column {column}: {message}")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Node:
     """One JSON value. `key_line`/`key_column` are 0 for the root and for array items.
 
@@ -68,7 +69,7 @@ class Node:
         return isinstance(self.value, (dict, list))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DuplicateKey:
     """An object key given twice: the position of the second one, and of the first."""
 
@@ -79,7 +80,7 @@ class DuplicateKey:
     first_column: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ParsedJson:
     value: object = field(repr=False)
     nodes: tuple[Node, ...]
@@ -124,7 +125,7 @@ def parse(text: str, *, max_depth: int = DEFAULT_MAX_DEPTH) -> ParsedJson:
     return _Parser(text, max_depth=max_depth).run()
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class _Frame:
     container: dict | list
     pointer: str

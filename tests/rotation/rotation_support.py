@@ -31,7 +31,7 @@ def project(folder: Path, files: dict[str, str]) -> dict[tuple[str, str], Curren
 
 
 def fast_ledger() -> Ledger:
-    from dataclasses import replace
+    from etc_policy.record import replace
 
     empty = Ledger.empty()
     return replace(empty, kdf=replace(empty.kdf, **FAST))

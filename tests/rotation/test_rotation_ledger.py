@@ -10,13 +10,13 @@ import subprocess
 import sys
 import textwrap
 import time
-from dataclasses import replace
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
 
+from etc_policy.record import replace
 from etc_policy.rotation import ledger as L
 from etc_policy.rotation.fingerprints import Fingerprinter, KdfParams
 from rotation_support import CANARY, fast_ledger, project, record

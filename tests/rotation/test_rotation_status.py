@@ -5,13 +5,13 @@ JSON, iCalendar parsed with the icalendar package)."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import icalendar
 import pytest
 
+from etc_policy.record import replace
 from etc_policy.reporters.ics import render_ics
 from etc_policy.reporters.rotation import render_markdown, render_table, rotation_document
 from etc_policy.rotation.fingerprints import Fingerprinter
