@@ -53,8 +53,15 @@ PLACEHOLDER = re.compile(
         r"123456789|abc.?def.?ghi",                            # 1234567890:ABCdefGHIjkl… (docs samples)
         r"^\s*(null|undefined|none|nil)\s*$",
     )),
-    re.IGNORECASE,
 )
+# Case-insensitive by folding the text, not by re.IGNORECASE: compiling this alternation with
+# IGNORECASE took 2.3 ms of every run (0.7 ms without). The fold is exactly what IGNORECASE
+# does here: the pattern's only letters are ASCII, and the characters IGNORECASE matches to an
+# ASCII letter are A-Z plus the four below (K, the Kelvin sign, already lowers to "k"); no
+# other lowercasing changes which ASCII letters or symbols a text contains (only İ lowers to
+# two characters, and it is translated first). tests/checks/test_secret_value_kinds.py
+# compares both ways.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 
 
 class Params(ValueParams):
@@ -82,4 +89,4 @@ def is_placeholder(value: str, *, extra: tuple[str, ...] = ()) -> bool:
         return True
     # A Railway reference `${{ X }}` contains `{{ X }}`; it is not a template placeholder.
     text = re.sub(r"\$\{\{[^}]*\}\}", "", text)
-    return PLACEHOLDER.search(text) is not None
+    return PLACEHOLDER.search(text.translate(_FOLD).lower()) is not None

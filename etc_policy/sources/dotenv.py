@@ -16,6 +16,7 @@ in tests/sources/test_dotenv_differential.py prove the agreement against the rea
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from pathlib import Path
 from typing import Iterator
@@ -30,17 +31,14 @@ JS_WHITESPACE = (
     "\t\n\x0b\x0c\r \xa0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B))
     + "\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
-_S = "[\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
 _LT = "\n\r\u2028\u2029"                  # JavaScript line terminators (for ^ $ . under /m)
-_BOL = f"(?:\\A|(?<=[{_LT}]))"
-_EOL = f"(?=[{_LT}]|\\Z)"
 QUOTES = "'\"`"
 
 # Node: /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"
 #        |\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/mg
 
 
-def _quoted(quote: str) -> str:
+def _quoted(quote: str, space: str) -> str:
     r"""Node's `Q(?:\\Q|[^Q])*Q`, rewritten as `Q[^Q]*(?:(?<=\\)Q[^Q]*)*Q`.
 
     Both accept the same strings and try the closing quote at the same offsets in the same
@@ -48,20 +46,50 @@ def _quoted(quote: str) -> str:
     match identically; the rewrite runs as single-character loops, which keeps a 10 MB
     unterminated quote linear and fast in Python's `re` (the original takes seconds).
     """
-    return f"{_S}*{quote}[^{quote}]*(?:(?<=\\\\){quote}[^{quote}]*)*{quote}"
+    return f"[{space}]*{quote}[^{quote}]*(?:(?<=\\\\){quote}[^{quote}]*)*{quote}"
 
 
-LINE = re.compile(
-    f"{_BOL}{_S}*(?:export{_S}+)?([A-Za-z0-9_.-]+)(?:{_S}*={_S}*?|:{_S}+?)"
-    f"({_quoted(chr(39))}|{_quoted(chr(34))}|{_quoted('`')}|[^#\r\n]+)?"
-    f"{_S}*(?:#[^{_LT}]*)?{_EOL}"
-)
-# Node: value.replace(/^(['"`])([\s\S]*)\1$/mg, '$2')
-_STRIP_QUOTES = re.compile(f"{_BOL}(['\"`])([\\s\\S]*)\\1{_EOL}")
-_NEXT_LINE = re.compile(f"[{_LT}]")
-_NON_SPACE = re.compile(f"[^{JS_WHITESPACE}]")
+@record
+class _Grammar:
+    """Node's regexes, translated for Python's `re` over one alphabet of whitespace."""
+
+    line: re.Pattern[str]          # Node's LINE
+    strip_quotes: re.Pattern[str]  # value.replace(/^(['"`])([\s\S]*)\1$/mg, '$2')
+    next_line: re.Pattern[str]
+    non_space: re.Pattern[str]
+    solid_line: re.Pattern[str]
+
+
+@functools.cache
+def _grammar(ascii_only: bool) -> _Grammar:
+    """The regexes for a text; `ascii_only` texts get classes without their non-ASCII members.
+
+    For an ASCII text that changes nothing (a character class and its ASCII part accept the
+    same ASCII characters, negated or not), and it is most `.env` files: compiling the full
+    classes, whose Unicode spaces make `re` build big-charset tables for each of LINE's nine
+    whitespace classes, took ~3 ms of every run; a file with any non-ASCII character still
+    gets them (compiled once, on first use).
+    """
+    space = JS_WHITESPACE if not ascii_only else "".join(c for c in JS_WHITESPACE if c.isascii())
+    ends = _LT if not ascii_only else "\n\r"
+    s = f"[{space}]"
+    bol = f"(?:\\A|(?<=[{ends}]))"
+    eol = f"(?=[{ends}]|\\Z)"
+    line = re.compile(
+        f"{bol}{s}*(?:export{s}+)?([A-Za-z0-9_.-]+)(?:{s}*={s}*?|:{s}+?)"
+        f"({_quoted(chr(39), space)}|{_quoted(chr(34), space)}|{_quoted('`', space)}|[^#\r\n]+)?"
+        f"{s}*(?:#[^{ends}]*)?{eol}"
+    )
+    return _Grammar(
+        line=line,
+        strip_quotes=re.compile(f"{bol}(['\"`])([\\s\\S]*)\\1{eol}"),
+        next_line=re.compile(f"[{ends}]"),
+        non_space=re.compile(f"[^{space}]"),
+        solid_line=re.compile(f"([^{space}][^\\n]*)"),
+    )
+
+
 _NEWLINES = re.compile(r"\r\n?")
-_SOLID_LINE = re.compile(f"([^{JS_WHITESPACE}][^\\n]*)")
 
 
 @record
@@ -83,11 +111,12 @@ def parse_dotenv(text: str) -> tuple[tuple[Entry, ...], tuple[Diagnostic, ...]]:
     with CRLF/CR normalised to LF, which keeps line numbers and columns of the original.
     """
     normal = _NEWLINES.sub("\n", text)
+    grammar = _grammar(normal.isascii())
     lines = _LineIndex(normal)
     entries: list[Entry] = []
     diagnostics: list[Diagnostic] = []
     first_line: dict[str, int] = {}
-    matches = list(_scan(normal))
+    matches = list(_scan(normal, grammar))
     for match in matches:
         key_line, key_col = lines.position(match.key_start)
         if match.key == "__proto__":
@@ -96,16 +125,16 @@ def parse_dotenv(text: str) -> tuple[tuple[Entry, ...], tuple[Diagnostic, ...]]:
                 code="dotenv.unparseable-line", line=key_line, column=key_col, key=match.key,
                 message="key __proto__ is ignored by Node dotenv (it names the object prototype)"))
             continue
-        entry = _entry(normal, match, lines)
+        entry = _entry(normal, match, lines, grammar)
         entries.append(entry)
         diagnostics.extend(_entry_diagnostics(entry, normal, match, first_line.get(entry.key)))
         first_line.setdefault(entry.key, entry.line)
-    diagnostics.extend(_unparseable(normal, matches, lines))
+    diagnostics.extend(_unparseable(normal, matches, lines, grammar))
     diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
     return tuple(entries), tuple(diagnostics)
 
 
-def _scan(text: str) -> Iterator[_Match]:
+def _scan(text: str, grammar: _Grammar) -> Iterator[_Match]:
     """Yield LINE matches as Node's `while ((m = LINE.exec(text)))` loop finds them.
 
     LINE only matches at line starts, so we try `match` at each line start instead of letting
@@ -116,22 +145,22 @@ def _scan(text: str) -> Iterator[_Match]:
     """
     pos, size = 0, len(text)
     while pos <= size:
-        match = LINE.match(text, pos)
+        match = grammar.line.match(text, pos)
         if match is not None:
             yield _to_match(text, match)
-            pos = _line_start_from(text, match.end())
+            pos = _line_start_from(text, match.end(), grammar)
             continue
-        solid = _NON_SPACE.search(text, pos)
+        solid = grammar.non_space.search(text, pos)
         if solid is None:
             return
-        pos = _line_start_from(text, solid.start() + 1)
+        pos = _line_start_from(text, solid.start() + 1, grammar)
 
 
-def _line_start_from(text: str, offset: int) -> int:
+def _line_start_from(text: str, offset: int, grammar: _Grammar) -> int:
     """The first line start at or after `offset`; len(text) + 1 when there is none."""
     if offset == 0 or (offset <= len(text) and text[offset - 1] in _LT):
         return offset
-    found = _NEXT_LINE.search(text, offset)
+    found = grammar.next_line.search(text, offset)
     return found.end() if found else len(text) + 1
 
 
@@ -157,23 +186,23 @@ def _delimiter_end(text: str, match: re.Match[str]) -> int:
     return offset + 1
 
 
-def node_value(raw: str) -> tuple[str, str | None]:
+def node_value(raw: str, grammar: _Grammar) -> tuple[str, str | None]:
     """Node's value post-processing of a raw (untrimmed) value: (value, quote that was stripped)."""
     value = raw.strip(JS_WHITESPACE)
     first = value[:1]
-    if _NEXT_LINE.search(value) is None:
+    if grammar.next_line.search(value) is None:
         # One line: Node's /^(['"`])([\s\S]*)\1$/mg can only match the whole value.
         stripped = len(value) >= 2 and first in QUOTES and value[-1] == first
         value = value[1:-1] if stripped else value
     else:
-        value, stripped = _STRIP_QUOTES.subn(r"\g<2>", value)
+        value, stripped = grammar.strip_quotes.subn(r"\g<2>", value)
     if first == '"':
         value = value.replace("\\n", "\n").replace("\\r", "\r")
     return value, (first if stripped and first in QUOTES else None)
 
 
-def _entry(text: str, match: _Match, lines: _LineIndex) -> Entry:
-    value, quote = node_value(text[match.raw_start:match.raw_end])
+def _entry(text: str, match: _Match, lines: _LineIndex, grammar: _Grammar) -> Entry:
+    value, quote = node_value(text[match.raw_start:match.raw_end], grammar)
     line, column = lines.position(match.key_start)
     value_line, value_column = lines.position(match.raw_start + (1 if quote else 0))
     end_line, end_column = lines.position(match.raw_end)
@@ -198,11 +227,12 @@ def _entry_diagnostics(entry: Entry, text: str, match: _Match,
     return found
 
 
-def _unparseable(text: str, matches: list[_Match], lines: _LineIndex) -> list[Diagnostic]:
+def _unparseable(text: str, matches: list[_Match], lines: _LineIndex,
+                 grammar: _Grammar) -> list[Diagnostic]:
     """Non-blank, non-comment text that no LINE match consumed: Node silently drops it."""
     found: list[Diagnostic] = []
     for gap_start, gap_end in _gaps(matches, len(text)):
-        for piece in _SOLID_LINE.finditer(text, gap_start, gap_end):
+        for piece in grammar.solid_line.finditer(text, gap_start, gap_end):
             if piece.group(1).startswith("#"):
                 continue
             line, column = lines.position(piece.start(1))

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jose import jwt
 from kind_support import JWT_STRONG, OPENAI_PROJ, entry, messages, run_entry, source
 
@@ -39,6 +41,33 @@ def test_placeholders(value: str) -> None:
 ])
 def test_not_placeholders(value: str) -> None:
     assert not is_placeholder(value)
+
+
+# Letters, the characters IGNORECASE folds onto ASCII letters (İ ı ſ K), other cased letters,
+# and every symbol the pattern names.
+_PLACEHOLDER_ALPHABET = ("abcdehilmnoprstuxyzABCDEHIKLMNOPRSTUXYZ0123456789\u0130\u0131\u017f"
+                         "\u212a\u00df\u03a3\u00e9 -_.*<>[]{}@…$\n\t\u00a0")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["change", "me", "replace", "this", "your", "key", "here",
+                                 "example", "sample", "xxx", "todo", "insert", "random",
+                                 "string", "null", "{{", "}}", "***", "..."]), max_size=4)
+       .map("".join) | st.text(alphabet=_PLACEHOLDER_ALPHABET, max_size=24),
+       st.sampled_from([str.upper, str.lower, str.title, lambda s: s]),
+       st.text(alphabet=_PLACEHOLDER_ALPHABET, max_size=3))
+def test_placeholder_fold_equals_ignorecase(text: str, case, noise: str) -> None:
+    """The text is folded instead of compiling the pattern with IGNORECASE: same verdicts."""
+    value = noise + case(text) + noise
+    with_ignorecase = re.compile(placeholder.PLACEHOLDER.pattern, re.IGNORECASE)
+    stripped = re.sub(r"\$\{\{[^}]*\}\}", "", value.strip())
+    expected = bool(stripped.strip()) and with_ignorecase.search(stripped) is not None
+    assert is_placeholder(value) == expected
+
+
+def test_placeholder_folds_what_ignorecase_folds() -> None:
+    for value in ("CHANGE\u0130T", "\u017fample-key", "\u212aEY HERE", "TODO", "ChangeMe"):
+        assert is_placeholder(value), value
 
 
 def test_placeholder_extra_and_templates() -> None:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from etc_policy.errors import SourceError
+from etc_policy.sources import dotenv
 from etc_policy.sources.dotenv import load_dotenv, parse_dotenv
 
 SECRET = "FAKEsecretEXAMPLE123"
@@ -105,3 +109,25 @@ def test_huge_lines_parse_in_linear_time(text: str) -> None:
     started = time.perf_counter()
     parse_dotenv(text)
     assert time.perf_counter() - started < 2.0
+
+
+ASCII_TOKENS = ["#", "'", '"', "`", "=", ":", "\\", "\\n", "\n", "\r", "\r\n", " ", "\t", "\x0b",
+                "\x0c", "A", "b", "KEY", "x1", "_", ".", "-", "export ", "export", "${X}", "$"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(ASCII_TOKENS), max_size=60).map("".join))
+def test_ascii_grammar_parses_ascii_text_as_the_full_grammar(text: str) -> None:
+    """ASCII texts get the regexes without Unicode spaces (cheaper to compile): entries,
+    positions and diagnostics must be exactly what the full JavaScript-whitespace ones give."""
+    assert text.isascii()
+    full = dotenv._grammar(False)
+    with mock.patch.object(dotenv, "_grammar", lambda ascii_only: full):
+        expected = parse_dotenv(text)
+    assert parse_dotenv(text) == expected
+
+
+def test_non_ascii_text_gets_the_full_grammar() -> None:
+    # JavaScript's \\s: NBSP and U+3000 are spaces around the value, U+2028 before `=` too.
+    entries, _ = parse_dotenv("A=\u00a0x\u3000\nB\u2028=1")
+    assert [(e.key, e.value, e.value_column) for e in entries] == [("A", "x", 4), ("B", "1", 4)]
