@@ -35,7 +35,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from datetime import date
 from enum import Enum
@@ -237,6 +236,8 @@ def prune(folder: Path, *, keep: int) -> None:
 
 
 def write_atomic(path: Path, text: str) -> None:
+    import tempfile  # here: it costs ~3.5 ms (shutil, random) and only writes need it
+
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

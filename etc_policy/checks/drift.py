@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
+import os
 from typing import Iterator
 
 from etc_policy.checks._common import Frozen
@@ -46,7 +46,7 @@ class Params(Frozen):
 
 
 def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
-    run_key = secrets.token_bytes(32)  # per run: digests cannot be compared across runs
+    run_key = os.urandom(32)  # per run: digests cannot be compared across runs
     for environment, sources in sorted(ctx.workspace.environments().items(), key=_env_order):
         if environment is None:
             continue

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
+import os
 from typing import Iterator
 
 from etc_policy.checks._common import Frozen
@@ -47,7 +47,7 @@ class Use:
 
 
 def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
-    run_key = secrets.token_bytes(32)
+    run_key = os.urandom(32)
     groups: dict[bytes, list[Use]] = {}
     for source in ctx.workspace.sources:
         if source.environment is None:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
+import os
 
 
 class KeyedHasher:
     __slots__ = ("_salt",)
 
     def __init__(self, salt: bytes | None = None) -> None:
-        self._salt = salt if salt is not None else secrets.token_bytes(32)
+        self._salt = salt if salt is not None else os.urandom(32)
 
     def __repr__(self) -> str:
         return "KeyedHasher(salt=<hidden>)"
