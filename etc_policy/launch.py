@@ -20,6 +20,7 @@ that click's exceptions need.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -41,6 +42,11 @@ _COMMAND_MODULES = {"check": "etc_policy.commands.check", "scan": "etc_policy.co
 def main(argv: Sequence[str] | None = None) -> int:
     """`etc-policy ARGS`: the fast path for a plain `check`, typer for everything else."""
     args = list(sys.argv[1:] if argv is None else argv)
+    # A short run allocates many objects that live until exit (modules, classes, rules) and
+    # makes few cycles: the cyclic collector's default pace (every 700 allocations) spent
+    # ~2 ms of a ~50 ms check re-scanning them. Collect less often, as mypy does; reference
+    # counting still frees everything acyclic at once, so memory stays bounded.
+    gc.set_threshold(50_000, 20, 20)
     return guarded(lambda: _dispatch(args))
 
 

@@ -186,6 +186,31 @@ def test_the_source_hash_covers_every_check_kind() -> None:
     assert {"policy.py", "checks/__init__.py", "checks/regex.py", "secrets/detectors.py"} <= covered
 
 
+def test_the_source_hash_changes_with_an_edit(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keyed by path, modification time and size (what Python checks before trusting a .pyc)."""
+    (tmp_path / "checks").mkdir()
+    source = tmp_path / "checks" / "regex.py"
+    source.write_text("A = 1\n")
+    (tmp_path / "policy.py").write_text("B = 2\n")
+    monkeypatch.setattr(pack_cache, "PACKAGE", tmp_path)
+
+    def digest() -> str:
+        monkeypatch.setattr(pack_cache, "_source_digest", None)
+        return pack_cache._source_hash()
+
+    first = digest()
+    assert digest() == first
+    os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 1))
+    touched = digest()
+    assert touched != first
+    source.write_text("A = 10\n")
+    os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns))
+    assert digest() not in (first, touched)
+    (tmp_path / "checks" / "new_kind.py").write_text("")
+    assert len({first, touched, digest()}) == 3
+
+
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "payload-edit", "empty"])
 def test_a_corrupt_entry_is_ignored_and_rewritten(damage: str, tmp_path: Path,
                                                   cache_home: Path) -> None:
