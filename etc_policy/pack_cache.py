@@ -332,6 +332,7 @@ def _decode_enum(body: list[Any]) -> Any:
     return cls(raw)
 
 
+@functools.lru_cache(maxsize=1024)  # a pack names the same few classes hundreds of times
 def _resolve(name: str) -> type:
     module, _, qualname = name.partition(":")
     if not module.startswith("etc_policy."):

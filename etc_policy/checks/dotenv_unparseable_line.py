@@ -18,7 +18,7 @@ from typing import Iterator
 
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.checks.dotenv_common import DEFAULT_SOURCES, Frozen, lines  # noqa: F401
-from etc_policy.checks.dotenv_key_without_value import BARE_KEY
+from etc_policy.checks.dotenv_key_without_value import bare_key
 
 KIND = "dotenv_unparseable_line"
 SCOPE = "source"
@@ -36,7 +36,7 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
         if diagnostic.code != "dotenv.unparseable-line":
             continue
         line = text[diagnostic.line - 1] if diagnostic.line <= len(text) else ""
-        if not params.include_bare_keys and BARE_KEY.fullmatch(line):
+        if not params.include_bare_keys and bare_key().fullmatch(line):
             continue
         yield Hit(message=diagnostic.message, line=diagnostic.line, column=diagnostic.column,
                   key=diagnostic.key)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from etc_policy.model import Entry
 from etc_policy.patterns import PackRegex, compile_pack_regex
 from etc_policy.record import record
-from etc_policy.secrets.detectors import DETECTORS
+from etc_policy.secrets.detectors import DETECTORS, fold_case
 
 if TYPE_CHECKING:
     from etc_policy.policy import Pack
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 _NON_SECRET = re.compile(
     r"^(?:true|false|yes|no|on|off|null|none|nil|undefined|enabled|disabled"
     r"|development|production|staging|test|debug|info|warn|error"
-    r"|-?[0-9]+(?:\.[0-9]+)?)$", re.IGNORECASE)
+    r"|-?[0-9]+(?:\.[0-9]+)?)$")  # matched on fold_case()
 _REFERENCE = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
 
 
@@ -110,7 +110,7 @@ class SecretClassifier:
         if value and "${{" in value:
             # Railway renders references at deploy time: only the literal rest can leak.
             value = _REFERENCE.sub("", value)
-        if not value or _NON_SECRET.match(value.strip()):
+        if not value or _NON_SECRET.match(fold_case(value.strip())):
             return None
         for name, detect in self._detectors:
             if detect(value):

@@ -38,9 +38,20 @@ _DIGIT = re.compile(r"[0-9]")
 _PLACEHOLDER = re.compile(
     r"^<.*>$|^\[.*\]$|^\{.*\}$|^(.)\1+$|your[-_ ]?|change[-_ ]?me|placeholder|replace[-_ ]?me"
     r"|^x{3,}|^\*+$|todo|^(?:dummy|sample|example|none|null|undefined)$", re.IGNORECASE)
-# Passwords in URLs that are visibly not real (templates and masks).
-_FAKE_URL_PASSWORD = re.compile(r"^(?:\*+|x+|<.*>|\[.*\]|\$\{.*\}|\$[A-Z_]+|%s|password|pass)$",
-                                re.IGNORECASE)
+# Passwords in URLs that are visibly not real (templates and masks); matched on fold_case().
+_FAKE_URL_PASSWORD = re.compile(r"^(?:\*+|x+|<.*>|\[.*\]|\$\{.*\}|\$[a-z_]+|%s|password|pass)$")
+
+# Characters that re.IGNORECASE matches to an ASCII letter besides A-Z: İ ı ſ (the Kelvin
+# sign K already lowers to "k"). Only İ lowers to two characters; it is translated first.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def fold_case(text: str) -> str:
+    """`text` case-folded so that a pattern whose letters are all lowercase ASCII (and that has
+    no backreference) matches it exactly as the pattern under re.IGNORECASE would match
+    `text`. Why: IGNORECASE makes `re` compile every letter as a case set, 2-3 times slower,
+    and these patterns are compiled on every run."""
+    return text.translate(_FOLD).lower()
 
 
 def openai(value: str) -> bool:
@@ -71,7 +82,7 @@ def url_credentials(value: str) -> bool:
     """A password embedded in a URL (postgresql://u:p@h, cloudinary://key:secret@cloud)."""
     for match in _URL_CREDENTIALS.finditer(value):
         password = match.group(2)
-        if "${{" not in password and not _FAKE_URL_PASSWORD.match(password):
+        if "${{" not in password and not _FAKE_URL_PASSWORD.match(fold_case(password)):
             return True
     return False
 

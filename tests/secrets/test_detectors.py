@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import string
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from etc_policy.secrets.detectors import DETECTORS, high_entropy, shannon_entropy
 
@@ -97,3 +100,27 @@ def test_high_entropy_false_positive_rate_on_real_example_files() -> None:
     assert len(values) > 1000
     flagged = sum(map(high_entropy, values))
     assert flagged / len(values) < 0.01
+
+
+# Letters, the characters re.IGNORECASE folds onto ASCII letters (İ ı ſ K), other cased
+# letters (final sigma, ß), and the symbols these patterns name.
+_FOLD_ALPHABET = ("abdefhilnoprstuxyzABDEFHILNOPRSTUXYZ019_\u0130\u0131\u017f\u212a\u00df\u03a3"
+                  "\u03c2\u00e9 -.*<>[]{}$%\n")
+_WORDS = ["password", "pass", "true", "False", "NULL", "production", "Staging", "info", "xxx",
+          "${", "}", "$SECRET", "%s", "<", ">", "***", "-1.5", "off", "ON", "undefined"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(_WORDS), max_size=3).map("".join),
+                 st.text(alphabet=_FOLD_ALPHABET, max_size=12)),
+       st.sampled_from([str.upper, str.lower, str.title, lambda s: s]))
+def test_folded_patterns_match_as_ignorecase_would(text: str, case) -> None:
+    """Patterns compiled without IGNORECASE and matched on fold_case(text) give the verdicts
+    the same pattern compiled with IGNORECASE gives on the text itself."""
+    from etc_policy.secrets import classify, detectors
+
+    value = case(text)
+    for folded in (detectors._FAKE_URL_PASSWORD, classify._NON_SECRET):
+        ignorecase = re.compile(folded.pattern, re.IGNORECASE)
+        assert (folded.match(detectors.fold_case(value)) is None) == (
+            ignorecase.match(value) is None), (folded.pattern, value)
