@@ -7,10 +7,10 @@ derived from the rule, the file and the key, never from the value.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from enum import StrEnum
 
+from etc_policy.digest import sha256
 from etc_policy.record import field, record
 
 JSON_SCHEMA_VERSION = "1.0"
@@ -68,7 +68,7 @@ def fingerprint(*, rule_id: str, path: str, key: str | None, extra: str = "") ->
     `extra` disambiguates findings without a key (e.g. the message of a parse problem).
     """
     material = "\x1f".join((rule_id, path, key or "", extra))
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:32]
+    return sha256(material.encode("utf-8")).hexdigest()[:32]
 
 
 @record

@@ -21,7 +21,6 @@ that click's exceptions need.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import sys
@@ -29,6 +28,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from etc_policy.digest import sha256
 
 PROG = "etc-policy"
 FAST_COMMANDS = ("check", "scan")
@@ -208,8 +209,8 @@ def _table_path() -> Path | None:
     if root is None:
         return None
     material = json.dumps([TABLE_FORMAT, sys.version, sys.prefix, str(PACKAGE),
-                           hashlib.sha256(CLI_FILE.read_bytes()).hexdigest()])
-    return root / "cli" / (hashlib.sha256(material.encode("utf-8")).hexdigest()[:40] + ".json")
+                           sha256(CLI_FILE.read_bytes()).hexdigest()])
+    return root / "cli" / (sha256(material.encode("utf-8")).hexdigest()[:40] + ".json")
 
 
 def load_table() -> dict[str, Any] | None:
@@ -222,7 +223,7 @@ def load_table() -> dict[str, Any] | None:
         if table["format"] != TABLE_FORMAT:
             return None
         for file, digest in table["files"]:
-            if hashlib.sha256(Path(file).read_bytes()).hexdigest() != digest:
+            if sha256(Path(file).read_bytes()).hexdigest() != digest:
                 return None
         return table
     except Exception:  # noqa: BLE001 - a missing, stale or corrupt table means typer
@@ -249,7 +250,7 @@ def save_table(group: Any) -> None:
             if spec is not None:
                 commands[name] = spec
         table = {"format": TABLE_FORMAT, "commands": commands,
-                 "files": sorted([f, hashlib.sha256(Path(f).read_bytes()).hexdigest()]
+                 "files": sorted([f, sha256(Path(f).read_bytes()).hexdigest()]
                                  for f in files)}
         from etc_policy import pack_cache
 

@@ -31,7 +31,6 @@ never wrong.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import sys
@@ -42,6 +41,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from etc_policy.digest import sha256
 from etc_policy.record import fields, is_record, record
 from etc_policy.schema import Model
 
@@ -67,7 +67,7 @@ class ReadFile:
 
     @classmethod
     def of(cls, file: Path, data: bytes, *, by_name: bool) -> ReadFile:
-        return cls(str(file.absolute()), str(file.resolve()), hashlib.sha256(data).hexdigest(),
+        return cls(str(file.absolute()), str(file.resolve()), sha256(data).hexdigest(),
                    by_name)
 
     def unchanged(self) -> bool:
@@ -77,7 +77,7 @@ class ReadFile:
         except OSError:
             return False
         return str(file.resolve()) == self.resolved and \
-            hashlib.sha256(data).hexdigest() == self.sha256
+            sha256(data).hexdigest() == self.sha256
 
 
 class Uncacheable(Exception):
@@ -113,7 +113,7 @@ def _entry_path(ref: str, base_dir: Path | None) -> Path | None:
 
     material = json.dumps([FORMAT, __version__, sys.version, _pydantic_version(), _source_hash(),
                            ref, None if base_dir is None else str(base_dir.resolve())])
-    return folder / (hashlib.sha256(material.encode("utf-8")).hexdigest()[:40] + ".json")
+    return folder / (sha256(material.encode("utf-8")).hexdigest()[:40] + ".json")
 
 
 @functools.cache
@@ -128,7 +128,7 @@ def _pydantic_version() -> str:
         return "none"
     folder = Path(next(iter(spec.submodule_search_locations)))
     try:
-        return hashlib.sha256((folder / "version.py").read_bytes()).hexdigest()
+        return sha256((folder / "version.py").read_bytes()).hexdigest()
     except OSError:
         return "unknown"
 
@@ -148,7 +148,7 @@ def _source_hash() -> str:
             status = file.stat()
             stamps.append([file.relative_to(PACKAGE).as_posix(), status.st_mtime_ns,
                            status.st_size])
-        _source_digest = hashlib.sha256(json.dumps(stamps).encode("utf-8")).hexdigest()
+        _source_digest = sha256(json.dumps(stamps).encode("utf-8")).hexdigest()
     return _source_digest
 
 
@@ -199,7 +199,7 @@ def store_derived(kind: str, text: str, value: Any) -> None:
 
 
 def _derived_ref(kind: str, text: str) -> str:
-    return kind + "\0" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return kind + "\0" + sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _read_entry(path: Path | None) -> Any | None:
@@ -207,7 +207,7 @@ def _read_entry(path: Path | None) -> Any | None:
         return None
     document = json.loads(path.read_bytes())
     payload = document["payload"]
-    if hashlib.sha256(payload.encode("utf-8")).hexdigest() != document["sha256"]:
+    if sha256(payload.encode("utf-8")).hexdigest() != document["sha256"]:
         return None
     return json.loads(payload)
 
@@ -219,7 +219,7 @@ def _write_entry(path: Path | None, entry: Any) -> None:
         payload = json.dumps(entry, separators=(",", ":"), allow_nan=False)
     except ValueError:
         return
-    document = json.dumps({"format": FORMAT, "sha256": hashlib.sha256(
+    document = json.dumps({"format": FORMAT, "sha256": sha256(
         payload.encode("utf-8")).hexdigest(), "payload": payload})
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -176,7 +176,7 @@ def test_a_changed_dependency_makes_the_table_stale(tmp_path: Path,
     assert {"__init__.py", "common.py", "findings.py"} <= files
     dependency = tmp_path / "dependency.py"
     dependency.write_text("VERSION = 1\n")
-    table["files"].append([str(dependency), launch.hashlib.sha256(b"VERSION = 1\n").hexdigest()])
+    table["files"].append([str(dependency), launch.sha256(b"VERSION = 1\n").hexdigest()])
     path.write_text(json.dumps(table))
     assert launch.load_table() is not None
     dependency.write_text("VERSION = 2\n")

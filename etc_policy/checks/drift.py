@@ -25,14 +25,12 @@ FAIL: .env.production JWT_SECRET=…  and railway-variables.production.json with
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
 from typing import Iterator
 
 from etc_policy.checks._common import Frozen
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.model import Entry, Source, SourceKind
+from etc_policy.secrets.keyed import KeyedHasher
 
 KIND = "drift"
 SCOPE = "workspace"
@@ -46,7 +44,7 @@ class Params(Frozen):
 
 
 def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
-    run_key = os.urandom(32)  # per run: digests cannot be compared across runs
+    hasher = KeyedHasher()  # random key per run: digests cannot be compared across runs
     for environment, sources in sorted(ctx.workspace.environments().items(), key=_env_order):
         if environment is None:
             continue
@@ -55,10 +53,10 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
             continue
         sealed = _sealed_keys(sources)
         for dotenv in (s for s in sources if s.kind is SourceKind.DOTENV):
-            yield from _compare(dotenv, exports, sealed=sealed, run_key=run_key, params=params)
+            yield from _compare(dotenv, exports, sealed=sealed, hasher=hasher, params=params)
 
 
-def _compare(dotenv: Source, exports: list[Source], *, sealed: set[str], run_key: bytes,
+def _compare(dotenv: Source, exports: list[Source], *, sealed: set[str], hasher: KeyedHasher,
              params: Params) -> Iterator[Hit]:
     names = " / ".join(e.path for e in exports)
     for key, entry in dotenv.effective().items():
@@ -70,24 +68,21 @@ def _compare(dotenv: Source, exports: list[Source], *, sealed: set[str], run_key
                 yield Hit(message=f"{key} is in {dotenv.path} but not in the Railway export {names}",
                           entry=entry, source=dotenv)
             continue
-        if params.compare_values and not _any_equal(entry, matches, exports, run_key):
+        if params.compare_values and not _any_equal(entry, matches, exports, hasher):
             yield Hit(message=f"{key} differs between {dotenv.path} and the Railway export {names}",
                       entry=entry, source=dotenv)
 
 
-def _any_equal(entry: Entry, matches: list[Entry | None], exports: list[Source], run_key: bytes) -> bool:
+def _any_equal(entry: Entry, matches: list[Entry | None], exports: list[Source],
+               hasher: KeyedHasher) -> bool:
     mine = entry.text
     if mine is None or entry.is_reference:
         return True  # rendered by Railway: only presence can be compared
     if "\n" in mine and any(e.kind is SourceKind.RAILWAY_VARIABLES_KV for e in exports):
         return True  # `--kv` cannot carry multi-line values faithfully
-    digest = _digest(mine, run_key)
-    return any(m is not None and m.text is not None
-               and hmac.compare_digest(digest, _digest(m.text, run_key)) for m in matches)
-
-
-def _digest(value: str, run_key: bytes) -> bytes:
-    return hmac.new(run_key, value.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
+    digest = hasher.digest(mine)
+    return any(m is not None and m.text is not None and digest == hasher.digest(m.text)
+               for m in matches)
 
 
 def _sealed_keys(sources: tuple[Source, ...]) -> set[str]:

@@ -18,9 +18,6 @@ FAIL: .env.production JWT_SECRET=<v>  and  .env.staging JWT_SECRET=<same v>
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
 from typing import Iterator
 
 from etc_policy.checks._common import Frozen
@@ -30,6 +27,7 @@ from etc_policy.checks.placeholder import is_placeholder
 from etc_policy.model import Entry, Source
 from etc_policy.record import record
 from etc_policy.schema import Field
+from etc_policy.secrets.keyed import KeyedHasher
 
 KIND = "reuse"
 SCOPE = "workspace"
@@ -47,15 +45,14 @@ class Use:
 
 
 def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
-    run_key = os.urandom(32)
+    hasher = KeyedHasher()  # random key per run: digests cannot be compared across runs
     groups: dict[bytes, list[Use]] = {}
     for source in ctx.workspace.sources:
         if source.environment is None:
             continue
         for entry in source.effective().values():
             if _candidate(entry, params) and ctx.is_secret(entry):
-                digest = hmac.new(run_key, entry.text.encode("utf-8", "surrogatepass"),
-                                  hashlib.sha256).digest()
+                digest = hasher.digest(entry.text)
                 groups.setdefault(digest, []).append(Use(source.environment, source, entry))
     for uses in groups.values():
         if len({u.environment for u in uses}) > 1:

@@ -10,10 +10,10 @@ re-imported calendar updates events instead of duplicating them; DTSTAMP is the 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from etc_policy.digest import sha256
 from etc_policy.rotation.status import SecretStatus, State
 
 PRODID = "-//etc-policy//rotation report//EN"
@@ -39,7 +39,7 @@ def _event(status: SecretStatus, *, as_of: date, alarm_days: int) -> list[str]:
     description = (f"{status.key} in environment {status.environment} is due for rotation on "
                    f"{status.due.isoformat()}. After rotating, run: etc-policy rotation record "
                    f"-e {status.environment} --key {status.key}")
-    uid = hashlib.sha256(f"{status.environment}\x1f{status.key}\x1f{status.due}".encode())
+    uid = sha256(f"{status.environment}\x1f{status.key}\x1f{status.due}".encode())
     return [
         "BEGIN:VEVENT",
         f"UID:{uid.hexdigest()[:32]}@etc-policy",
