@@ -50,9 +50,9 @@ MAX_ENTRIES = 256   # oldest entries beyond this are removed when one is written
 PACKAGE = Path(__file__).resolve().parent
 # The sources whose edits can change what a validated pack looks like: the pack models,
 # every check kind's Params and the registry, the detector names, the shared types.
-_SOURCE_GLOBS = ("policy.py", "config.py", "pack_cache.py", "patterns.py", "model.py",
-                 "findings.py", "errors.py", "schema.py", "record.py", "checks/*.py", "secrets/*.py",
-                 "sources/*.py", "data/*.json")
+_SOURCE_FILES = ("policy.py", "config.py", "pack_cache.py", "patterns.py", "model.py",
+                 "findings.py", "errors.py", "schema.py", "record.py")
+_SOURCE_FOLDERS = (("checks", ".py"), ("secrets", ".py"), ("sources", ".py"), ("data", ".json"))
 
 
 @record
@@ -142,14 +142,29 @@ def _source_hash() -> str:
     the key; reading and hashing the 290 KB of sources instead cost 2.5 ms of every run."""
     global _source_digest
     if _source_digest is None:
-        files = sorted({f for pattern in _SOURCE_GLOBS for f in PACKAGE.glob(pattern)})
         stamps = []
-        for file in files:
-            status = file.stat()
-            stamps.append([file.relative_to(PACKAGE).as_posix(), status.st_mtime_ns,
-                           status.st_size])
+        for name in source_files():
+            try:
+                status = os.stat(PACKAGE / name)
+                stamps.append([name, status.st_mtime_ns, status.st_size])
+            except OSError:
+                stamps.append([name, None, None])  # gone: a different build all the same
         _source_digest = sha256(json.dumps(stamps).encode("utf-8")).hexdigest()
     return _source_digest
+
+
+def source_files() -> list[str]:
+    """The sources whose edits can change a validated pack, relative to the package, sorted.
+    Listed with scandir: pathlib's glob compiles a regex per pattern (~1 ms for these)."""
+    names = list(_SOURCE_FILES)
+    for folder, suffix in _SOURCE_FOLDERS:
+        try:
+            with os.scandir(PACKAGE / folder) as found:
+                names += [f"{folder}/{entry.name}" for entry in found
+                          if entry.name.endswith(suffix) and entry.is_file()]
+        except OSError:
+            names.append(f"{folder}/")
+    return sorted(names)
 
 
 # --- lookup and store -------------------------------------------------------------------

@@ -181,9 +181,11 @@ def test_a_source_edit_is_a_miss(tmp_path: Path, cache_home: Path,
 
 
 def test_the_source_hash_covers_every_check_kind() -> None:
-    covered = {f.relative_to(pack_cache.PACKAGE).as_posix() for pattern in pack_cache._SOURCE_GLOBS
-               for f in pack_cache.PACKAGE.glob(pattern)}
-    assert {"policy.py", "checks/__init__.py", "checks/regex.py", "secrets/detectors.py"} <= covered
+    covered = set(pack_cache.source_files())
+    assert {"policy.py", "record.py", "checks/__init__.py", "checks/regex.py",
+            "secrets/detectors.py", "data/railway.schema.json"} <= covered
+    kinds = {f"checks/{p.name}" for p in (pack_cache.PACKAGE / "checks").glob("*.py")}
+    assert kinds <= covered
 
 
 def test_the_source_hash_changes_with_an_edit(tmp_path: Path,
@@ -194,6 +196,8 @@ def test_the_source_hash_changes_with_an_edit(tmp_path: Path,
     source.write_text("A = 1\n")
     (tmp_path / "policy.py").write_text("B = 2\n")
     monkeypatch.setattr(pack_cache, "PACKAGE", tmp_path)
+    monkeypatch.setattr(pack_cache, "_SOURCE_FILES", ("policy.py", "gone.py"))
+    monkeypatch.setattr(pack_cache, "_SOURCE_FOLDERS", (("checks", ".py"), ("missing", ".py")))
 
     def digest() -> str:
         monkeypatch.setattr(pack_cache, "_source_digest", None)

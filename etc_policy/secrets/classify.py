@@ -51,7 +51,7 @@ class SecretReason:
 
 @record
 class _KeyRule:
-    pattern: PackRegex
+    pattern: str   # compiled when asked which rule matched (the alternation answers "any?")
     pack: str
 
 
@@ -59,8 +59,8 @@ class SecretClassifier:
     def __init__(self, *, keys: Sequence[tuple[str, str]] = (),
                  not_keys: Sequence[str] = (), detectors: Sequence[str] = ()) -> None:
         # Pack-supplied key patterns run on RE2 (linear time), like every pack regex.
-        self._keys = tuple(_KeyRule(compile_pack_regex(p), pack) for p, pack in keys)
-        self._not_keys = tuple(compile_pack_regex(p) for p in not_keys)
+        self._keys = tuple(_KeyRule(p, pack) for p, pack in keys)
+        self._not_keys = tuple(not_keys)
         # One RE2 alternation per list answers "does any fullmatch?" in one call (a source
         # with thousands of keys asked each pattern in turn); the list says which.
         self._any_key = _alternation([p for p, _pack in keys])
@@ -102,8 +102,8 @@ class SecretClassifier:
         if self._any_key is None or not self._any_key.fullmatch(key):
             return None
         for rule in self._keys:
-            if rule.pattern.fullmatch(key):
-                return SecretReason("key", rule.pattern.pattern, rule.pack)
+            if compile_pack_regex(rule.pattern).fullmatch(key):
+                return SecretReason("key", rule.pattern, rule.pack)
         return None
 
     def reason_for_value(self, value: str | None) -> SecretReason | None:
