@@ -116,6 +116,9 @@ def _is_class_var(annotation: Any) -> bool:
 
 
 def _build(cls: type[T], *, frozen: bool) -> type[T]:
+    if "__post_init__" in cls.__dict__ or any(is_record(base) for base in cls.__mro__[1:]):
+        raise TypeError(f"{cls.__qualname__}: @record supports neither __post_init__ nor "
+                        "inheriting from a record")
     namespace = dict(cls.__dict__)
     declared: list[Field] = []
     for name, annotation in namespace.get("__annotations__", {}).items():
