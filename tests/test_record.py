@@ -127,14 +127,3 @@ def test_declaration_errors() -> None:
     with pytest.raises(ValueError, match="both default and default_factory"):
         field(default=1, default_factory=int)
 
-
-def test_every_value_class_of_the_package_is_a_record() -> None:
-    """No dataclass crept back onto the start-up path."""
-    import subprocess
-    import sys
-
-    code = ("import sys; import etc_policy.launch, etc_policy.commands.check, etc_policy.engine,"
-            " etc_policy.commands.common, etc_policy.secrets.classify, etc_policy.reporters.text;"
-            " print('dataclasses' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
