@@ -62,13 +62,10 @@ class _Grammar:
 
 @functools.cache
 def _grammar(ascii_only: bool) -> _Grammar:
-    """The regexes for a text; `ascii_only` texts get classes without their non-ASCII members.
+    """The regexes; `ascii_only`: classes without their non-ASCII members (see _for_matching).
 
-    For an ASCII text that changes nothing (a character class and its ASCII part accept the
-    same ASCII characters, negated or not), and it is most `.env` files: compiling the full
-    classes, whose Unicode spaces make `re` build big-charset tables for each of LINE's nine
-    whitespace classes, took ~3 ms of every run; a file with any non-ASCII character still
-    gets them (compiled once, on first use).
+    Compiling the full classes, whose Unicode spaces make `re` build big-charset tables for
+    each of LINE's nine whitespace classes, took ~3 ms of every run (the ASCII ones: 0.6 ms).
     """
     space = JS_WHITESPACE if not ascii_only else "".join(c for c in JS_WHITESPACE if c.isascii())
     ends = _LT if not ascii_only else "\n\r"
@@ -90,6 +87,24 @@ def _grammar(ascii_only: bool) -> _Grammar:
 
 
 _NEWLINES = re.compile(r"\r\n?")
+# JavaScript's non-ASCII spaces that are not line terminators, each to VT (also a JS space).
+_SPACES_TO_VT = str.maketrans(dict.fromkeys(
+    (c for c in JS_WHITESPACE if not c.isascii() and c not in _LT), "\x0b"))
+
+
+def _for_matching(normal: str) -> tuple[_Grammar, str]:
+    r"""The grammar to run and the text to run it on (same length, same offsets as `normal`).
+
+    Every class of the grammar treats the non-ASCII spaces exactly as it treats VT (all are
+    `\s`, none is a line terminator, a quote, `#`, `\r` or `\n`, or a key character), so
+    matching the ASCII grammar on the text with those spaces replaced by VT finds the same
+    offsets as the full grammar on the text itself. Only U+2028/U+2029, line terminators that
+    are also spaces but not `\r`/`\n`, have no ASCII stand-in: such a text gets the full
+    grammar. Values are always sliced from `normal`.
+    """
+    if "\u2028" in normal or "\u2029" in normal:
+        return _grammar(False), normal
+    return _grammar(True), normal if normal.isascii() else normal.translate(_SPACES_TO_VT)
 
 
 @record
@@ -111,12 +126,12 @@ def parse_dotenv(text: str) -> tuple[tuple[Entry, ...], tuple[Diagnostic, ...]]:
     with CRLF/CR normalised to LF, which keeps line numbers and columns of the original.
     """
     normal = _NEWLINES.sub("\n", text)
-    grammar = _grammar(normal.isascii())
+    grammar, matching = _for_matching(normal)
     lines = _LineIndex(normal)
     entries: list[Entry] = []
     diagnostics: list[Diagnostic] = []
     first_line: dict[str, int] = {}
-    matches = list(_scan(normal, grammar))
+    matches = list(_scan(matching, grammar))
     for match in matches:
         key_line, key_col = lines.position(match.key_start)
         if match.key == "__proto__":
@@ -129,7 +144,7 @@ def parse_dotenv(text: str) -> tuple[tuple[Entry, ...], tuple[Diagnostic, ...]]:
         entries.append(entry)
         diagnostics.extend(_entry_diagnostics(entry, normal, match, first_line.get(entry.key)))
         first_line.setdefault(entry.key, entry.line)
-    diagnostics.extend(_unparseable(normal, matches, lines, grammar))
+    diagnostics.extend(_unparseable(matching, matches, lines, grammar))
     diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
     return tuple(entries), tuple(diagnostics)
 

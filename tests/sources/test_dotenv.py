@@ -113,6 +113,16 @@ def test_huge_lines_parse_in_linear_time(text: str) -> None:
 
 ASCII_TOKENS = ["#", "'", '"', "`", "=", ":", "\\", "\\n", "\n", "\r", "\r\n", " ", "\t", "\x0b",
                 "\x0c", "A", "b", "KEY", "x1", "_", ".", "-", "export ", "export", "${X}", "$"]
+# JavaScript's non-ASCII spaces (the ASCII grammar sees them as VT), other non-ASCII text, and
+# the line terminators that only the full grammar handles.
+UNICODE_TOKENS = ["\xa0", "\u1680", "\u2000", "\u200a", "\u202f", "\u205f", "\u3000", "\ufeff",
+                  "\x85", "\u200b", "é", "ü", "\U0001f600", "\u2028", "\u2029"]
+
+
+def _parse_with_the_full_grammar(text: str):
+    full = dotenv._grammar(False)
+    with mock.patch.object(dotenv, "_for_matching", lambda normal: (full, normal)):
+        return parse_dotenv(text)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -121,13 +131,28 @@ def test_ascii_grammar_parses_ascii_text_as_the_full_grammar(text: str) -> None:
     """ASCII texts get the regexes without Unicode spaces (cheaper to compile): entries,
     positions and diagnostics must be exactly what the full JavaScript-whitespace ones give."""
     assert text.isascii()
-    full = dotenv._grammar(False)
-    with mock.patch.object(dotenv, "_grammar", lambda ascii_only: full):
-        expected = parse_dotenv(text)
-    assert parse_dotenv(text) == expected
+    assert parse_dotenv(text) == _parse_with_the_full_grammar(text)
 
 
-def test_non_ascii_text_gets_the_full_grammar() -> None:
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(ASCII_TOKENS + UNICODE_TOKENS), max_size=60).map("".join))
+def test_unicode_spaces_as_vt_parse_as_the_full_grammar(text: str) -> None:
+    """Non-ASCII texts are matched with the ASCII grammar after their Unicode spaces become VT
+    (values still come from the text itself): the same entries, values, positions and
+    diagnostics as the full grammar on the text as it is."""
+    assert parse_dotenv(text) == _parse_with_the_full_grammar(text)
+
+
+def test_which_texts_get_which_grammar() -> None:
+    full, ascii_only = dotenv._grammar(False), dotenv._grammar(True)
+    assert dotenv._for_matching("A=1") == (ascii_only, "A=1")
+    assert dotenv._for_matching("A=\xa0é\u3000") == (ascii_only, "A=\x0bé\x0b")
+    assert dotenv._for_matching("A=1\u2028B=2") == (full, "A=1\u2028B=2")
+
+
+def test_non_ascii_text_keeps_its_values_and_javascript_spaces() -> None:
     # JavaScript's \\s: NBSP and U+3000 are spaces around the value, U+2028 before `=` too.
     entries, _ = parse_dotenv("A=\u00a0x\u3000\nB\u2028=1")
     assert [(e.key, e.value, e.value_column) for e in entries] == [("A", "x", 4), ("B", "1", 4)]
+    entries, _ = parse_dotenv("C='\u00a0in quotes\u3000'\nD=a\u00a0b")
+    assert [(e.key, e.value) for e in entries] == [("C", "\u00a0in quotes\u3000"), ("D", "a\u00a0b")]
