@@ -8,7 +8,8 @@ Environment from file names (`environment_from_filename`):
   `.env` → None (unknown); `.env.production` and `.env.production.local` → "production";
   `.env.local` → None (local overrides of an unknown environment);
   templates `.env.example` / `.sample` / `.template` / `.dist` / `.defaults` and
-  `.env.production.example` → None: they document variables, they configure no environment;
+  `.env.production.example` → None: they document variables, they configure no environment
+  (not even under `--environment`; only the config can give them one);
   `railway-variables.production.json`, `railway-environment-staging.json` → the suffix.
 """
 
@@ -97,20 +98,30 @@ def kind_from_filename(name: str) -> SourceKind | None:
 
 
 def environment_from_filename(name: str) -> str | None:
-    lower = name.lower()
-    if lower.startswith(".env"):
-        parts = [p for p in lower.split(".")[2:] if p]
-    elif lower.startswith(("railway-variables", "railway-environment")):
-        stem = re.sub(r"\.(json|kv|txt)$", "", lower)
-        parts = [p for p in re.split(r"[-._]", stem)[2:] if p]
-    elif lower.endswith(".env"):
-        parts = lower.removesuffix(".env").split(".")[:1]
-    else:
-        return None
+    parts = _name_parts(name)
     if any(part in TEMPLATE_WORDS for part in parts):
         return None
     parts = [p for p in parts if p != "local"]
     return parts[0] if parts else None
+
+
+def is_template_name(name: str) -> bool:
+    """`.env.example`, `.env.production.sample`, `railway-variables.template.json`…: files
+    that document variables and configure no environment."""
+    return any(part in TEMPLATE_WORDS for part in _name_parts(name))
+
+
+def _name_parts(name: str) -> list[str]:
+    """The words of a source's name that can name an environment or a template."""
+    lower = name.lower()
+    if lower.startswith(".env"):
+        return [p for p in lower.split(".")[2:] if p]
+    if lower.startswith(("railway-variables", "railway-environment")):
+        stem = re.sub(r"\.(json|kv|txt)$", "", lower)
+        return [p for p in re.split(r"[-._]", stem)[2:] if p]
+    if lower.endswith(".env"):
+        return lower.removesuffix(".env").split(".")[:1]
+    return []
 
 
 # --- ignore globs ----------------------------------------------------------------------------
@@ -158,9 +169,19 @@ def load_workspace(specs: Sequence[SourceSpec], *, root: Path, environment: str 
         if shown in seen or path_ignored(shown, ignore_paths):
             continue
         seen.add(shown)
-        env = environment or spec.environment or environment_from_filename(spec.path.name)
-        sources.append(load_source(spec, display=shown, environment=env))
+        sources.append(load_source(spec, display=shown,
+                                   environment=_environment(spec, override=environment)))
     return Workspace(root=root, sources=tuple(sources))
+
+
+def _environment(spec: SourceSpec, *, override: str | None) -> str | None:
+    """`--environment` (`override`), else the config's, else the file name's. A template keeps
+    no environment under `--environment`: `check --environment production .` means the
+    production sources, not `.env.example` checked as if it were one (its empty values and
+    placeholders would all be findings). The config can still name a template's environment."""
+    if is_template_name(spec.path.name):
+        return spec.environment
+    return override or spec.environment or environment_from_filename(spec.path.name)
 
 
 def display_path(path: Path, *, root: Path) -> str:

@@ -103,6 +103,18 @@ def test_files_as_pre_commit_passes_them(capsys: pytest.CaptureFixture[str],
     assert "TST002" not in {f["rule_id"] for f in valid_report(staged.out)["findings"]}
 
 
+def test_environment_override_leaves_templates_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--environment production` on a folder checks the production sources; the project's
+    `.env.example` (empty values by design) is not checked as if it were production."""
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "railway-app-good"
+    result = run_main(capsys, "check", str(fixture), "-e", "production", "-f", "json")
+    assert result.code == 0, result.out
+    assert ".env.example" not in {f["path"] for f in valid_report(result.out)["findings"]}
+    inspected = json.loads(run_main(capsys, "inspect", str(fixture), "-e", "production",
+                                    "-f", "json").out)
+    assert {s["path"]: s["environment"] for s in inspected["sources"]}[".env.example"] is None
+
+
 def test_environment_from_config_sources(capsys: pytest.CaptureFixture[str],
                                          tmp_path: Path) -> None:
     (tmp_path / "prod-vars.env").write_text("NODE_ENV=development\n")

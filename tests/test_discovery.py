@@ -112,6 +112,19 @@ def test_environment_override_and_spec_environment(tmp_path: Path) -> None:
     assert load_workspace([SourceSpec(file, environment="qa")], root=tmp_path).sources[0].environment == "qa"
 
 
+@pytest.mark.parametrize("name", [".env.example", ".env.production.sample", ".env.template",
+                                  "railway-variables.example.json", "example.env"])
+def test_templates_keep_no_environment_under_the_override(tmp_path: Path, name: str) -> None:
+    """`--environment production` names the production sources; a template stays a template
+    (unless the config maps it to an environment itself)."""
+    file = touch(tmp_path / name, "A=\n" if "json" not in name else "{}")
+    overridden = load_workspace([SourceSpec(file)], root=tmp_path, environment="production")
+    assert overridden.sources[0].environment is None
+    configured = load_workspace([SourceSpec(file, environment="docs")], root=tmp_path,
+                                environment="production")
+    assert configured.sources[0].environment == "docs"
+
+
 def test_explicit_kind_and_content_sniffing(tmp_path: Path) -> None:
     exported = touch(tmp_path / "vars-from-ci.json", json.dumps({"PORT": "3000"}))
     as_dotenv = touch(tmp_path / "settings.cfg", "PORT=3000\n")
