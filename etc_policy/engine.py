@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
+from pathlib import PurePosixPath
 from types import ModuleType
 
 from etc_policy.checks.base import CheckContext, Hit
-from etc_policy.discovery import path_ignored
+from etc_policy.discovery import is_template_name, path_ignored
 from etc_policy.findings import Finding, Report, fingerprint
 from etc_policy.model import Entry, Source, SourceKind, Workspace
 from etc_policy.policy import Rule
@@ -39,7 +40,7 @@ def evaluate(workspace: Workspace, rules: Sequence[Rule], classifier: SecretClas
     is_secret = _Memo(classifier)
     suppressions = {s.path: _inline_suppressions(s) for s in sources if s.kind is SourceKind.DOTENV}
     findings: list[Finding] = []
-    notices: list[str] = _parse_notices(sources)
+    notices: list[str] = _parse_notices(sources) + _no_environment_notices(sources, rules, kinds)
     for rule in rules:
         module = kinds.get(rule.kind)
         if module is None or rule.params is None:
@@ -64,6 +65,28 @@ def _parse_notices(sources: Sequence[Source]) -> list[str]:
     return [f"{s.path}:{d.line}:{d.column}: could not be parsed ({d.message}); "
             "its values were not checked"
             for s in sources for d in s.diagnostics if d.code.endswith(".syntax")]
+
+
+def _no_environment_notices(sources: Sequence[Source], rules: Sequence[Rule],
+                            kinds: Mapping[str, ModuleType]) -> list[str]:
+    """A variables file whose environment nobody named (`.env`, `vars.json`) is skipped by
+    every rule meant for one (the runbook's production rules): say so, or a `.env` full of
+    production mistakes would pass in silence. Templates are meant to have none."""
+    for_environments = [r for r in rules if r.kind in kinds and r.select.environments
+                        and None not in r.select.environments]
+    notices = []
+    for source in sources:
+        if (source.environment is not None or not source.kind.holds_variables
+                or is_template_name(PurePosixPath(source.path).name)):
+            continue
+        skipped = [r for r in for_environments
+                   if source.kind in (r.select.sources or _default_sources(r, kinds[r.kind]))]
+        if skipped:
+            named = sorted({str(e) for r in skipped for e in r.select.environments or ()})
+            notices.append(f"{source.path}: its environment is not named (by the file name, "
+                           f"--environment or the config), so {len(skipped)} rules for "
+                           f"{', '.join(named)} skipped it")
+    return notices
 
 
 def _default_registry() -> Mapping[str, ModuleType]:

@@ -111,6 +111,23 @@ def test_environment_and_source_selection() -> None:
     assert paths(run(rule("TST001", "every", keys=("OPENAI_API_KEY",), sources=(SourceKind.RAILWAY_VARIABLES,)), ws=ws)) == []
 
 
+def test_a_variables_file_without_environment_gets_a_notice_naming_what_skipped_it() -> None:
+    unknown = dotenv(".env", "OPENAI_API_KEY=x\n", environment=None)
+    template = dotenv(".env.example", "OPENAI_API_KEY=\n", environment=None)
+    config = Source(path="railway.json", kind=SourceKind.RAILWAY_CONFIG, environment=None)
+    ws = workspace(PROD, unknown, template, config)
+    rules = (rule("TST001", "every", environments=("production",)),
+             rule("TST002", "whole", environments=("production", "staging")),
+             rule("TST003", "config_only", environments=("production",)),  # config only
+             rule("TST004", "every", environments=("staging", None)),       # runs on it
+             rule("TST005", "every"))                                       # runs everywhere
+    report = run(*rules, ws=ws)
+    assert report.notices == (
+        ".env: its environment is not named (by the file name, --environment or the config), "
+        "so 2 rules for production, staging skipped it",)
+    assert run(rule("TST005", "every"), ws=ws).notices == ()
+
+
 def test_source_and_workspace_scopes_and_default_sources() -> None:
     config = Source(path="railway.json", kind=SourceKind.RAILWAY_CONFIG, environment=None,
                     entries=(Entry(key="/deploy/healthcheckPath", value="/api/health", line=3),))
