@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etc_policy.scan import fast
-from etc_policy.scan.engine import scan_input, scan_range, split_points
+from etc_policy.scan.engine import scan_input
 from etc_policy.scan.inputs import iter_inputs
 from etc_policy.scan.keywords import pattern_keywords, regex_keywords
 from etc_policy.scan.matchers import CompiledPatterns, FastMatcher, compile_pattern_re2, \
@@ -20,7 +20,7 @@ from etc_policy.scan.model import CASELESS, Match, Needle, PatternSpec
 from etc_policy.scan.needles import needles_for
 from etc_policy.scan.patterns import scan_patterns
 from etc_policy.secrets.classify import SecretClassifier
-from tests.scan.conftest import workspace_of
+from tests.scan.conftest import key, scan_in_parts, workspace_of
 from tests.scan.test_scan_patterns import LOOKALIKES, POSITIVE
 
 PATTERNS = scan_patterns()
@@ -38,12 +38,6 @@ EXTRA = [*(s for samples in POSITIVE.values() for s in samples),
          "pypi-AgEIcHlwaS5vcmc" + "FAKEtest" * 10, "AKCFAKEtest0Mw4Rq8Tz",
          "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJGQUtFIn0.FAKEsig-test_0",
          "-----BEGIN EC PRIVATE KEY-----"]
-
-
-def key(match: Match) -> tuple[object, ...]:
-    return (match.path, match.line, match.column, match.offset, match.end,
-            match.needle.id if match.needle else None, match.pattern.id if match.pattern else None,
-            match.text)
 
 
 def both(path: Path, needles: list[Needle], *, chunk_size: int, line_cap: int = 1 << 20,
@@ -130,14 +124,8 @@ def test_generated_logs_give_the_reference_results(make_log: ModuleType,
     item = next(iter_inputs([str(tmp_path / "app.log")]))
     matcher = make_matcher(needles, PATTERNS)
     for parts in (2, 5):
-        bounds = split_points(item, parts=parts)
-        joined, shift = [], 0
-        for start, stop in zip(bounds, bounds[1:], strict=False):
-            found, newlines = scan_range(item, start, stop, matcher=matcher, needles=needles,
-                                         patterns=COMPILED, chunk_size=1 << 15)
-            joined.extend(key(m)[:1] + (m.line + shift,) + key(m)[2:] for m in found)
-            shift += newlines
-        assert joined == fast
+        assert scan_in_parts(item, parts, matcher=matcher, needles=needles, patterns=COMPILED,
+                             chunk_size=1 << 15) == fast
 
 
 SECRET = b"FAKE-test-secret-7Hq2Lm9Vx4"
@@ -212,11 +200,6 @@ def test_byte_ranges_with_the_helper_thread_give_the_whole_scan(
         assert whole == reference
         item = next(iter_inputs([str(tmp_path / "app.log")]))
         matcher = make_matcher(needles, PATTERNS)
-        bounds = split_points(item, parts=3)
-        joined, shift = [], 0
-        for start, stop in zip(bounds, bounds[1:], strict=False):
-            found, newlines = scan_range(item, start, stop, matcher=matcher, needles=needles,
-                                         patterns=COMPILED, chunk_size=4099)
-            joined.extend(key(m)[:1] + (m.line + shift,) + key(m)[2:] for m in found)
-            shift += newlines
+        joined = scan_in_parts(item, 3, matcher=matcher, needles=needles, patterns=COMPILED,
+                               chunk_size=4099)
     assert joined == whole

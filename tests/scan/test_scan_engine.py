@@ -8,13 +8,13 @@ from types import ModuleType
 import pytest
 
 from etc_policy.scan import engine as engine_module
-from etc_policy.scan.engine import scan_input, scan_paths, scan_range, split_points
+from etc_policy.scan.engine import scan_input, scan_paths
 from etc_policy.scan.inputs import iter_inputs
 from etc_policy.scan.matchers import CompiledPatterns, make_matcher
 from etc_policy.scan.model import CASELESS, Match, Needle, PatternSpec
 from etc_policy.scan.needles import needles_for
 from etc_policy.secrets.classify import SecretClassifier
-from tests.scan.conftest import workspace_of
+from tests.scan.conftest import key, scan_in_parts, workspace_of
 
 ENGINES = ("hyperscan", "re2")
 PATTERNS = (
@@ -24,12 +24,6 @@ PATTERNS = (
                 rb"postgres(?:ql)?://[^\s:/@]*:[^\s/@]+@[^\s/@\"]+", flags=CASELESS),
     PatternSpec(3, "SCAN-PEM", "private key", rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"),
 )
-
-
-def key(match: Match) -> tuple[object, ...]:
-    return (match.path, match.line, match.column, match.offset, match.end,
-            match.needle.id if match.needle else None, match.pattern.id if match.pattern else None,
-            match.text)
 
 
 @pytest.fixture(scope="module")
@@ -164,15 +158,8 @@ def test_byte_ranges_give_the_results_of_one_pass(bench_log, tmp_path: Path) -> 
     item = next(iter_inputs([str(log)]))
     whole = [key(m) for m in scan_input(item, matcher=matcher, needles=needles, patterns=compiled)]
     for parts in (2, 3, 7):
-        bounds = split_points(item, parts=parts)
-        assert len(bounds) == parts + 1
-        joined, shift = [], 0
-        for start, stop in zip(bounds, bounds[1:], strict=False):
-            found, newlines = scan_range(item, start, stop, matcher=matcher, needles=needles,
-                                         patterns=compiled, chunk_size=1 << 16)
-            joined.extend(key(m)[:1] + (m.line + shift,) + key(m)[2:] for m in found)
-            shift += newlines
-        assert joined == whole
+        assert scan_in_parts(item, parts, matcher=matcher, needles=needles, patterns=compiled,
+                             chunk_size=1 << 16) == whole
 
 
 def test_jobs_spread_files_and_split_a_big_one(bench_log, tmp_path: Path,
