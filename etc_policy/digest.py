@@ -47,6 +47,3 @@ class Hmac:
         outer = self._outer.copy()
         outer.update(inner.digest())
         return outer.digest()
-
-    def hexdigest(self, message: bytes) -> str:
-        return self.digest(message).hex()

@@ -72,15 +72,14 @@ def _no_environment_notices(sources: Sequence[Source], rules: Sequence[Rule],
     """A variables file whose environment nobody named (`.env`, `vars.json`) is skipped by
     every rule meant for one (the runbook's production rules): say so, or a `.env` full of
     production mistakes would pass in silence. Templates are meant to have none."""
-    for_environments = [r for r in rules if r.kind in kinds and r.select.environments
-                        and None not in r.select.environments]
+    for_environments = [r for r in rules if r.kind in kinds and r.params is not None
+                        and r.select.environments and None not in r.select.environments]
     notices = []
     for source in sources:
         if (source.environment is not None or not source.kind.holds_variables
                 or is_template_name(PurePosixPath(source.path).name)):
             continue
-        skipped = [r for r in for_environments
-                   if source.kind in (r.select.sources or _default_sources(r, kinds[r.kind]))]
+        skipped = [r for r in for_environments if source.kind in _source_kinds(r, kinds[r.kind])]
         if skipped:
             named = sorted({str(e) for r in skipped for e in r.select.environments or ()})
             notices.append(f"{source.path}: its environment is not named (by the file name, "
@@ -138,10 +137,14 @@ def _runs(rule: Rule, module: ModuleType, workspace: Workspace, is_secret: _Memo
 
 
 def _select_sources(rule: Rule, module: ModuleType, workspace: Workspace) -> tuple[Source, ...]:
-    kinds = rule.select.sources or _default_sources(rule, module)
+    kinds = _source_kinds(rule, module)
     environments = rule.select.environments
     return tuple(s for s in workspace.sources
                  if s.kind in kinds and (environments is None or s.environment in environments))
+
+
+def _source_kinds(rule: Rule, module: ModuleType) -> tuple[SourceKind, ...]:
+    return rule.select.sources or _default_sources(rule, module)
 
 
 def _default_sources(rule: Rule, module: ModuleType) -> tuple[SourceKind, ...]:
