@@ -2,7 +2,7 @@
 
 GitHub code scanning matches alerts across analyses with this value. `upload-sarif` fills it
 in when it is missing, and warns ("inconsistent fingerprint") when a log carries a value that
-differs from its own, so ours must be bit-for-bit the same (shared/sarif/GITHUB.md §3.3).
+differs from its own, so ours must be bit-for-bit the same (tests/data/sarif/GITHUB.md §3.3).
 
 The algorithm: a rolling hash, base 37 modulo 2^64, over a window of 100 characters. Spaces
 and tabs are skipped, CR and CRLF count as LF. The hash of a line covers the first 100 kept

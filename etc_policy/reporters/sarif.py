@@ -1,4 +1,4 @@
-"""SARIF 2.1.0 for GitHub code scanning (requirements: shared/sarif/GITHUB.md).
+"""SARIF 2.1.0 for GitHub code scanning (requirements: tests/data/sarif/GITHUB.md).
 
 One run per category. Every rule given is described (GitHub wants a rule for each ruleId),
 each result points at its rule by `ruleId` and `ruleIndex`, and carries GitHub's

@@ -3,7 +3,7 @@
 Each detector is a small function `str -> bool`, registered by the name packs use in
 `secrets.detectors`. They are run on one variable's value, never on a whole file, and never
 touch the network. Provider patterns follow gitleaks / trufflehog / detect-secrets (see
-shared/railway/FORMATS.md §4); `detect-secrets` runs that library's own plugins, imported
+docs/RAILWAY-FORMATS.md §4); `detect-secrets` runs that library's own plugins, imported
 only when a pack names it.
 """
 

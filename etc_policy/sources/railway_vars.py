@@ -7,7 +7,7 @@
 - `environment config --json` is the raw config: per-service variables keyed by service id,
   with `isSealed`, shared variables, and unrendered `${{ … }}` references kept as written.
 
-Shapes come from shared/railway/FORMATS.md §2. Diagnostics name keys and positions, never values.
+Shapes come from docs/RAILWAY-FORMATS.md §2. Diagnostics name keys and positions, never values.
 """
 
 from __future__ import annotations

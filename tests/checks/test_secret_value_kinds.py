@@ -16,7 +16,7 @@ from kind_support import JWT_STRONG, OPENAI_PROJ, entry, messages, run_entry, so
 from etc_policy.checks import entropy, jwt_secret, jwt_token, known_weak, placeholder, template_secret
 from etc_policy.checks.placeholder import is_placeholder
 
-CORPUS = (Path(__file__).resolve().parents[2].parent / "shared" / "corpora/env-real")
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpora" / "env-real"
 SECRET_KEY = re.compile(r"(?i).*(SECRET|TOKEN|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIALS?)")
 
 

@@ -1,10 +1,10 @@
 """Every SARIF log the reporter can emit passes both validators GitHub cares about.
 
-- jsonschema, Draft 4 with format checks, against the OASIS schema (shared/sarif/);
+- jsonschema, Draft 4 with format checks, against the OASIS schema (tests/data/sarif/);
 - Sarif.Multitool 5.7.0 `validate --rule-kind "Sarif;Ghas" --level "Error;Warning"`, the
   GitHub ingestion rules, run once on all logs together (tests/sarif/, `npm ci` there);
 - our own check that `security-severity` is a number in (0, 10], which neither catches.
-The validators are shown to fail on the bad fixtures in shared/sarif/examples.
+The validators are shown to fail on the bad fixtures in tests/data/sarif/examples.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from etc_policy.reporters.fingerprints import file_line_hashes
 from etc_policy.reporters.sarif import render_sarif
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED_SARIF = (REPO / ".." / "shared" / "sarif").resolve()
+SHARED_SARIF = REPO / "tests" / "data" / "sarif"
 EXAMPLES = SHARED_SARIF / "examples"
 EXPECTED = {name: verdict for name, verdict in
             json.loads((EXAMPLES / "EXPECTED.json").read_text(encoding="utf-8")).items()

@@ -2,7 +2,7 @@
 
 Install it with `npm ci` in this folder. The binary is called directly: the npm launcher
 runs it through a shell, which splits `Sarif;Ghas` and silently skips the GitHub rules
-(shared/sarif/GITHUB.md §2.2). Its exit code is 0 even when it finds errors, so the verdict
+(GitHub code scanning notes, tests/data/README.md). Its exit code is 0 even when it finds errors, so the verdict
 is read from the SARIF report it writes.
 
 Usable as a script: `python tests/sarif/multitool.py FILE.sarif...` prints the problems per
@@ -20,9 +20,7 @@ from urllib.parse import unquote, urlparse
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-# CI clones the repo next to a copy of shared/; in the workspace it sits beside the repo too.
-SHARED = (REPO / ".." / "shared").resolve()
-CONFIG = SHARED / "sarif" / "multitool-offline.config.xml"
+CONFIG = REPO / "tests" / "data" / "sarif" / "multitool-offline.config.xml"
 BINARY = HERE / "node_modules" / "@microsoft" / "sarif-multitool-linux" / "Sarif.Multitool"
 RULE_KINDS = "Sarif;Ghas"
 LEVELS = "Error;Warning"

@@ -137,15 +137,13 @@ def test_every_format_without_a_secret(capsys: pytest.CaptureFixture[str], proje
 def test_output_file_and_sarif_validity(capsys: pytest.CaptureFixture[str], project: Path) -> None:
     import jsonschema
 
-    schema = json.loads((ROOT.parent / "shared" / "sarif" / "sarif-schema-2.1.0.json").read_text()) \
-        if (ROOT.parent / "shared" / "sarif" / "sarif-schema-2.1.0.json").is_file() else None
+    schema = json.loads((ROOT / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text())
     result = run_main(capsys, "scan", "app.log", "--env-file", ".env.production", "-f", "sarif",
                       "-o", "out.sarif")
     assert result.code == 1 and result.out == ""
     text = (project / "out.sarif").read_text()
     assert_no_canary(text)
-    if schema is not None:
-        jsonschema.Draft7Validator(schema).validate(json.loads(text))
+    jsonschema.Draft4Validator(schema).validate(json.loads(text))
 
 
 def test_exit_codes_and_thresholds(capsys: pytest.CaptureFixture[str], project: Path) -> None:

@@ -91,7 +91,7 @@ def test_high_entropy_catches_most_random_tokens() -> None:
 
 def test_high_entropy_false_positive_rate_on_real_example_files() -> None:
     """Committed .env.example values (placeholders, URLs, names) are rarely random tokens."""
-    corpus = (Path(__file__).resolve().parents[2].parent / "shared" / "corpora/env-real")
+    corpus = Path(__file__).resolve().parents[1] / "data" / "corpora" / "env-real"
     values = []
     for file in sorted(corpus.glob("*.expected.json")):
         data = json.loads(file.read_text())

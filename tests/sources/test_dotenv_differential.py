@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from etc_policy.sources.dotenv import decode, load_dotenv, parse_dotenv
 
 NODE_DIR = Path(__file__).resolve().parents[1] / "node"
-CORPUS = (Path(__file__).resolve().parents[2].parent / "shared" / "corpora/env-real")
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpora" / "env-real"
 PINNED = "18.0.10"
 
 

@@ -54,12 +54,12 @@ def run(code: str, stdin: str) -> dict:
 
 def corpus_documents() -> list[object]:
     out = []
-    for path in sorted((ROOT.parent / "shared" / "corpora" / "railway-invalid").glob("*.json")):
+    for path in sorted((ROOT / "tests" / "data" / "corpora" / "railway-invalid").glob("*.json")):
         try:
             out.append(json.loads(path.read_text(encoding="utf-8")))
         except ValueError:
             continue  # syntax errors never reach the schema
-    for path in sorted((ROOT.parent / "shared" / "corpora" / "railway-real").rglob("*.json")):
+    for path in sorted((ROOT / "tests" / "data" / "corpora" / "railway-real").rglob("*.json")):
         out.append(json.loads(path.read_text(encoding="utf-8")))
     return out
 

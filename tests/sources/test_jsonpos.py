@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from etc_policy.sources import jsonpos
 from etc_policy.sources.jsonpos import JsonSyntaxError, parse
 
-CORPUS = (Path(__file__).resolve().parents[2].parent / "shared" / "corpora")
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpora"
 REAL_JSON = sorted((CORPUS / "railway-real").glob("*.json"))
 
 

@@ -9,7 +9,7 @@ from etc_policy.errors import SourceError
 from etc_policy.model import SourceKind
 from etc_policy.sources.railway_config import load_railway_config
 
-CORPUS = (Path(__file__).resolve().parents[2].parent / "shared" / "corpora")
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpora"
 REAL = CORPUS / "railway-real"
 INVALID = CORPUS / "railway-invalid"
 FIXTURES = Path(__file__).parent / "fixtures_railway"

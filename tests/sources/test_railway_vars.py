@@ -17,7 +17,7 @@ from etc_policy.sources.railway_vars import (
 )
 
 FIXTURES = Path(__file__).parent / "fixtures_railway"
-CORPUS = (Path(__file__).resolve().parents[2].parent / "shared" / "corpora")
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpora"
 SERVICE = "4f1c2a3b-0000-4000-8000-00000000a11c"
 DATABASE_SERVICE = "9b8e7d6c-0000-4000-8000-0000000db000"
 

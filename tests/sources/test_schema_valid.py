@@ -20,7 +20,7 @@ from etc_policy.sources import railway_config
 from etc_policy.sources.schema_valid import is_valid
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT.parent / "shared" / "corpora"
+CORPUS = ROOT / "tests" / "data" / "corpora"
 SCHEMA = railway_config._schema()
 VALIDATOR = Draft7Validator(SCHEMA)
 
