@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
 from collections import Counter
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
+
+from etc_policy.record import record
 
 Detector = Callable[[str], bool]
 
@@ -22,12 +25,6 @@ _OPENAI = re.compile(
     r"|\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}\b"            # legacy 51-char keys
     r"|\bsk-[A-Za-z0-9_-]*T3BlbkFJ[A-Za-z0-9_-]{10,}")           # any key with the OpenAI mark
 _AWS_ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}\b")
-# Secret and restricted keys only: pk_live_/pk_test_ are publishable by design.
-_STRIPE = re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}\b")
-_GITHUB = re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{22,}")
-_SLACK = re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"
-                    r"|https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9/_-]{20,}")
-_PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
 # scheme://user:password@host — the user may be empty (redis://:pass@host).
 _URL_CREDENTIALS = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://([^\s:/@]*):([^\s/@]+)@[^\s/@]")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
@@ -62,20 +59,8 @@ def aws_access_key(value: str) -> bool:
     return _AWS_ACCESS_KEY.search(value) is not None
 
 
-def stripe(value: str) -> bool:
-    return _STRIPE.search(value) is not None
 
 
-def github_token(value: str) -> bool:
-    return _GITHUB.search(value) is not None
-
-
-def slack_token(value: str) -> bool:
-    return _SLACK.search(value) is not None
-
-
-def private_key(value: str) -> bool:
-    return _PRIVATE_KEY.search(value) is not None
 
 
 def url_credentials(value: str) -> bool:
@@ -160,13 +145,190 @@ def _detect_secrets_plugins() -> tuple[object, ...]:
     return tuple(p for p in plugins if type(p).__name__ != "IPPublicDetector")
 
 
+# --- provider token formats --------------------------------------------------------------------
+# One table for `check` (the detectors below, run on one value) and `scan` (scan/patterns.py
+# runs them on log lines as LOG002): a format is its regex, in the dialect Hyperscan, RE2 and
+# `re` read alike (no lookaround, no backreference, no class that takes a line break), and a
+# `shape` check for what a regex cannot say (a checksum, a macaroon, enough randomness).
+# Sources of every format: the LOG002 docs in policies/secrets-hygiene.yaml.
+
+# After a token whose alphabet has `-`, `\b` would stop inside it (`glpat-…-more`): the token
+# must end at a character outside its alphabet, or at the end of the line.
+_END = r"(?:[^A-Za-z0-9_\r\n-]|$)"
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9_.+/=-]+")
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+@record
+class TokenFormat:
+    name: str
+    regex: str
+    shape: Callable[[str], bool]
+    description: str
+    max_len: int = 120   # the longest match `scan` must see whole
+
+
+def token_of(text: str) -> str:
+    """The token in a match: without the boundary character `_END` (or a lead-in) took."""
+    return max(_TOKEN_CHARS.findall(text), key=len, default="")
+
+
+def random_enough(body: str, *, bits: float = 3.0) -> bool:
+    """A generated token body, not a word, a mask or a pattern (`XXXX…`, `1231231…`)."""
+    return shannon_entropy(body) >= bits and not _is_repetition(body)
+
+
+def base62_crc32_ok(token: str) -> bool:
+    """GitHub's token format (github.blog, 2021-04-05), also npm's (github.blog changelog,
+    2021-09-23): `prefix_` + 30 random base62 characters + their CRC32 in 6 base62 digits."""
+    body = token.rsplit("_", 1)[-1]
+    if len(body) != 36:
+        return False
+    value = 0
+    for char in body[30:]:
+        value = value * 62 + _BASE62.index(char)
+    return zlib.crc32(body[:30].encode("ascii")) == value and random_enough(body[:30])
+
+
+def _github(match: str) -> bool:
+    token = token_of(match)
+    if token.startswith("github_pat_"):
+        # Fine-grained tokens: no published checksum, so the shape alone (22 + 59 characters).
+        return random_enough(token[len("github_pat_"):], bits=4.0)
+    return base62_crc32_ok(token)
+
+
+def _pypi(match: str) -> bool:
+    """A PyPI token is `pypi-` + a base64url macaroon (v2): it ends with the signature field,
+    type 6, 32 bytes. A truncated or made-up body does not decode to that."""
+    import base64   # only for a candidate: check's start-up does not pay for it
+
+    body = token_of(match)[len("pypi-"):]
+    try:
+        data = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except ValueError:
+        return False
+    return len(data) > 64 and data[-34:-32] == b"\x06\x20"
+
+
+def _slack(match: str) -> bool:
+    token = token_of(match)
+    if "hooks.slack.com/" in token:
+        return random_enough(token.rsplit("/", 1)[-1])
+    # gitleaks' entropy floor for Slack: legacy tokens end in as few as 10 hex digits.
+    return random_enough(token.rsplit("-", 1)[-1], bits=2.0)
+
+
+def _last_part_random(match: str) -> bool:
+    return random_enough(re.split(r"[-_.:/]", token_of(match), maxsplit=1)[-1])
+
+
+def _discord_bot(match: str) -> bool:
+    # No keyword holds a Discord bot token (three base64url parts), so it must look generated.
+    token = token_of(match)
+    return random_enough(token, bits=4.0) and _DIGIT.search(token) is not None
+
+
+def _google(match: str) -> bool:
+    return random_enough(token_of(match)[len("AIza"):], bits=3.5)
+
+
+# A private key is its armour line and its body (base64, or an encrypted PEM's headers): the
+# armour line alone is text about keys (`expected a PEM file starting with -----BEGIN …`).
+_PEM = re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?:\s|\\[rn])*"
+                  r"(?:[A-Za-z0-9+/]{40}|Proc-Type:|Comment:|Version:)")
+
+
+def private_key(value: str) -> bool:
+    return _PEM.search(value) is not None
+
+
+TOKEN_FORMATS: tuple[TokenFormat, ...] = (
+    TokenFormat("slack-token",
+                r"\bxoxb-[0-9]{8,14}-(?:[0-9]{8,14}-)?[A-Za-z0-9]{18,34}"
+                r"|\bxox[aoprse]-(?:[0-9]-)?[0-9]{5,13}-[0-9]{5,13}-[0-9]{5,13}-[A-Za-z0-9]{10,64}"
+                r"|\bxox[ar]-(?:[0-9]-)?[A-Za-z0-9]{8,48}\b"
+                r"|\bxapp-[0-9]-[A-Z0-9]{9,12}-[0-9]{10,13}-[A-Za-z0-9]{32,80}"
+                # Configuration and refresh tokens: base64 of `2-2-<team>-<user>-…-<hex>`, so the
+                # length follows the ids' (143 to 166 seen in the peers' samples).
+                r"|\bxoxe\.xox[bp]-[0-9]-[A-Za-z0-9]{140,180}|\bxoxe-[0-9]-[A-Za-z0-9]{140,180}"
+                r"|\bhooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/]{43,90}",
+                _slack, "a Slack token or webhook", 300),
+    TokenFormat("github-token",
+                r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b"
+                r"|\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b",
+                _github, "a GitHub token", 100),
+    TokenFormat("npm-token", r"\bnpm_[A-Za-z0-9]{36}\b", base62_crc32_ok, "an npm access token"),
+    TokenFormat("pypi-token",
+                r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{70,}|\bpypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{70,}",
+                _pypi, "a PyPI upload token", 1200),
+    TokenFormat("sendgrid-api-key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}" + _END,
+                _last_part_random, "a SendGrid API key"),
+    # Secret and restricted keys; pk_live_/pk_test_ are publishable by design.
+    TokenFormat("stripe-secret-key", r"\b(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{20,247}\b",
+                _last_part_random, "a Stripe secret or restricted key", 270),
+    TokenFormat("telegram-bot-token", r"\b[0-9]{5,16}:A[A-Za-z0-9_-]{34}" + _END,
+                _last_part_random, "a Telegram bot token"),
+    TokenFormat("discord-bot-token",
+                r"[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}",
+                _discord_bot, "a Discord bot token"),
+    TokenFormat("discord-webhook",
+                r"\bhttps://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/(?:v[0-9]{1,2}/)?webhooks"
+                r"/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}",
+                lambda match: random_enough(token_of(match).rsplit("/", 1)[-1]),
+                "a Discord webhook", 200),
+    # GitLab's prefixed tokens (docs.gitlab.com "Token prefixes"), lengths as detect-secrets'.
+    TokenFormat("gitlab-token",
+                r"\b(?:glpat|gldt|glft|glsoat|glrt|glcbt|glffct)-[A-Za-z0-9_-]{20,50}"
+                r"(?:\.[0-9a-z]{9})?" + _END
+                + r"|\bglimt-[A-Za-z0-9_-]{25}" + _END + r"|\bglptt-[A-Za-z0-9_-]{40}" + _END
+                + r"|\bglagent-[A-Za-z0-9_-]{50}"   # 50 to 1024: its first 50 are enough
+                + r"|\bgloas-[A-Za-z0-9_-]{64}" + _END
+                + r"|\bGR1348941[A-Za-z0-9_-]{20,50}" + _END,
+                _last_part_random, "a GitLab token", 200),
+    TokenFormat("google-api-key", r"\bAIza[A-Za-z0-9_-]{35}" + _END, _google,
+                "a Google API key"),
+)
+
+
+@cache
+def _compiled(regex: str) -> re.Pattern[str]:
+    # On first use: `check` compiles only the formats its packs name.
+    return re.compile(regex, re.MULTILINE)
+
+
+def provider_token(fmt: TokenFormat, value: str) -> bool:
+    return any(fmt.shape(found.group()) for found in _compiled(fmt.regex).finditer(value))
+
+
+def in_provider_format(value: str) -> bool:
+    """Some shared format's regex matches, whatever its shape check says: such a value is
+    that format's to judge (a ghp_ token with a wrong checksum is no generic secret either)."""
+    return any(_compiled(fmt.regex).search(value) for fmt in TOKEN_FORMATS)
+
+
+def _format_detector(fmt: TokenFormat) -> Detector:
+    return lambda value: provider_token(fmt, value)
+
+
+FORMATS: dict[str, TokenFormat] = {fmt.name: fmt for fmt in TOKEN_FORMATS}
+
+
 DETECTORS: dict[str, Detector] = {
     "openai": openai,
     "aws-access-key": aws_access_key,
-    "stripe": stripe,
-    "github-token": github_token,
-    "slack-token": slack_token,
+    "stripe": _format_detector(FORMATS["stripe-secret-key"]),
+    "github-token": _format_detector(FORMATS["github-token"]),
+    "slack-token": _format_detector(FORMATS["slack-token"]),
     "private-key": private_key,
+    "npm-token": _format_detector(FORMATS["npm-token"]),
+    "pypi-token": _format_detector(FORMATS["pypi-token"]),
+    "sendgrid": _format_detector(FORMATS["sendgrid-api-key"]),
+    "telegram-bot-token": _format_detector(FORMATS["telegram-bot-token"]),
+    "discord": lambda value: (provider_token(FORMATS["discord-bot-token"], value)
+                              or provider_token(FORMATS["discord-webhook"], value)),
+    "gitlab-token": _format_detector(FORMATS["gitlab-token"]),
+    "google-api-key": _format_detector(FORMATS["google-api-key"]),
     "url-credentials": url_credentials,
     "jwt": jwt,
     "high-entropy": high_entropy,
