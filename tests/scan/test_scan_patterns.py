@@ -29,21 +29,37 @@ POSITIVE = {
     "aws-secret-access-key": ["aws_secret_access_key = FAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1Uo9P/z+a"],
     "stripe-secret-key": ["sk_live_51FAKEtestMw4Rq8Tz2Xv6Kp0Ln", "rk_live_51FAKEtestMw4Rq8Tz2Xv6Kp0Ln",
                           "sk_test_51FAKEtestMw4Rq8Tz2Xv6Kp0Ln"],
-    "github-token": ["ghp_FAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1Uo", "gho_FAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1Uo",
-                     "ghs_FAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1Uo", "ghu_FAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1Uo",
-                     "github_pat_11FAKETEST0Mw4Rq8Tz2Xv_6Kp0LnQw7Er4Ty1Uo9PzZa3Sd5Fg7Hj9Kl1Mw4Rq8Tz2"],
-    "slack-token": ["xoxb-1234FAKE-5678test-Mw4Rq8Tz2Xv6Kp0LnQw7", "xoxp-FAKEtest-Mw4Rq8Tz2Xv6",
-                    "https://hooks.slack.com/services/TFAKE0001/BFAKE0002/Mw4Rq8Tz2Xv6Kp0LnQw7"],
+    # The CRC32 in the last six characters computed as GitHub does (secrets/detectors.py).
+    "github-token": ["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", "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",
+                     "ghs_FAKEtestQw7Er4Ty1Uo9PzZa3Sd5Fg2r6PF6", "ghu_FAKEtestTy1Uo9PzZa3Sd5Fg7Hj9Kl2K5JVd",
+                     "github_pat_11FAKETEST0Mw4Rq8Tz2Xv_6Kp0LnQw7Er4Ty1Uo9PzZa3Sd5Fg7Hj9Kl1Mw4Rq8Tz2Xv6FAKEtest1Uo9"],
+    "slack-token": ["xoxb-263594206564-2343594206574-FAKEtestMw4Rq8Tz2Xv6Kp0L",
+                    "xoxp-416843729158-132049654-5609968301-e708ba56e1517a99f6b5fb07349476ef",
+                    "xapp-1-A052FGTS2DL-5171572773297-" + "FAKEtest0Mw4Rq8Tz2Xv6Kp0Ln" * 2 + "Qw7Er4Ty1Uo9",
+                    "xoxe-1-" + "My0xFAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er" * 4 + "Ty1Uo9PzZa",
+                    "https://hooks.slack.com/workflows/T016M3G1GHZ/A04J3BAF7AA/442660231806210747/FAKEtestMw4Rq8Tz2Xv6Kp0L",
+                    "http://hooks.slack.com/services/TFAKE0001/BFAKE0002/Mw4Rq8Tz2Xv6Kp0LnQw7Er4T"],
+    "npm-token": ["NPM_TOKEN=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", "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"],
+    "pypi-token": ["pypi-AgENdGVzdC5weXBpLm9yZwIkN2YxOWZhOWEtY2FjYS00MGZhLTj2MGEtODFjMnE2MjdmMzY0AAIqWzMsImJlM2FiOWI5"
+                   "LTRmYUTnNEg4ZS04Mjk0LWFlY2Y2NWYzNGYzNyJdAAAGIMb5Hb8nVvhcAizcVVzA-bKKnwN7Pe0RmgPRCvrPwyJf"],
+    "sendgrid-api-key": ["SG.FAKEtestMw4Rq8Tz2Xv6Kp.LnQw7Er4Ty1Uo9PzZa3Sd5Fg7Hj9Kl1Mw4Rq8Tz2Xv6"],
+    "telegram-bot-token": ["7213808860:AAFAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty"],
+    "discord-bot-token": ["MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.FAKEtestMw4Rq8Tz2Xv6Kp0LnQw"],
+    "discord-webhook": ["https://discord.com/api/webhooks/1184329874356723712/"
+                        "FAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1Uo9PzZa3Sd5Fg7Hj9Kl1Mw4Rq8Tz2Xv6Kp0L"],
+    "gitlab-token": ["glpat-FAKEtestMw4Rq8Tz2Xv6Kp0", "gldt-FAKEtestMw4Rq8Tz2Xv6K", "GR1348941FAKEtestMw4Rq8Tz2Xv6"],
+    "google-api-key": ["AIzaSyFAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty"],
     "cloudinary-url": ["cloudinary://987654321098765:FAKEcloudMw4Rq8Tz2Xv6Kp0LnQw@acme-prod"],
     "database-url-password": ["postgresql://postgres:FAKEpgMw4Rq8Tz2Xv6Kp0LnQw7Er@roundhouse.proxy.rlwy.net:5432/railway",
                               "postgres://app:FAKE%2Fpg%40Mw4Rq8Tz@db.internal/app",
                               "redis://default:FAKEredisMw4Rq8Tz2Xv6@redis.railway.internal:6379"],
-    "private-key": ["-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----",
-                    "-----BEGIN OPENSSH PRIVATE KEY-----"],
-    "detect-secrets:SendGridDetector": ["SG.FAKEtestMw4Rq8Tz2Xv6Kp.LnQw7Er4Ty1Uo9PzZa3Sd5Fg7Hj9Kl1Mw4Rq8Tz2Xv6"],
+    # With the body on the same line (a JSON log, an encrypted PEM's header); the armour line
+    # alone on its line is in tests/data/peer-samples/issue-16.jsonl.
+    "private-key": [r'"key":"-----BEGIN PRIVATE KEY-----\nMIIEvFAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1Uo9PzZa3',
+                    "-----BEGIN RSA PRIVATE KEY----- Proc-Type: 4,ENCRYPTED",
+                    r"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW"],
     "detect-secrets:KeywordDetector": ['{"smtpPassword":"Mw4Rq8Tz2Xv6Kp0LnFAKE"}', "api_key = 'Mw4Rq8Tz2Xv6Kp0LnFAKE'"],
-    "detect-secrets:GitLabTokenDetector": ["glpat-FAKEtestMw4Rq8Tz2Xv6Kp0"],
-    "detect-secrets:TelegramBotTokenDetector": ["123456780:FAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1U"],
+    "detect-secrets:ArtifactoryDetector": ["X-JFrog-Art-Api: AKCp" + "FAKEtestMw4Rq8Tz2Xv6Kp0Ln" * 2 + "Qw7Er4Ty1Uo9PzZa3Sd"],
 }
 
 
@@ -87,8 +103,9 @@ def test_each_format_is_found(tmp_path: Path, name: str, engine: str) -> None:
 @pytest.mark.parametrize("name", sorted(POSITIVE))
 def test_a_line_break_splits_a_match(tmp_path: Path, name: str) -> None:
     sample = POSITIVE[name][-1]
-    # Cut inside the prefix: neither side is a match on its own, so a hit would span lines.
-    found = _matches(tmp_path, sample[:3] + "\n" + sample[3:] + "\n", engine="hyperscan")
+    # Cut in the middle: neither side is a match on its own, so a hit would span lines.
+    cut = len(sample) // 2
+    found = _matches(tmp_path, sample[:cut] + "\n" + sample[cut:] + "\n", engine="hyperscan")
     assert name not in [n for _, n in found]
 
 
