@@ -273,7 +273,9 @@ TOKEN_FORMATS: tuple[TokenFormat, ...] = (
                 r"[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}",
                 _discord_bot, "a Discord bot token"),
     TokenFormat("discord-webhook",
-                r"\bhttps://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/(?:v[0-9]{1,2}/)?webhooks"
+                # The URL as Discord gives it (no `/api/v10/`): with an optional version the fast
+                # scan's keyword would be `webhooks/`, which every /api/…/webhooks/ route holds.
+                r"\bhttps://(?:(?:ptb|canary)\.)?discord(?:app)?\.com/api/webhooks"
                 r"/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}",
                 lambda match: random_enough(token_of(match).rsplit("/", 1)[-1]),
                 "a Discord webhook", 200),
