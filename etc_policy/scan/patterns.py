@@ -307,12 +307,13 @@ class DetectSecretsValidator:
         line = _text(data)
         # One leak, one finding: a provider's format is LOG002's to judge (and the keyword
         # plugin, the broadest, leaves to the other plugins what their regexes hold).
-        if in_provider_format(line) or (self.plugin_name == "KeywordDetector"
-                                        and (_other_plugin_format(line) or not _secret_keyword(line))):
+        keyword = self.plugin_name == "KeywordDetector"
+        if in_provider_format(line) or (
+                keyword and (_other_plugin_format(line) or not _secret_keyword(line))):
             return False
         plugin = _ds_plugins()[self.plugin_name]
         found = plugin.analyze_line(filename="scan.log", line=line, line_number=1)  # type: ignore[attr-defined]
-        if found or self.plugin_name != "KeywordDetector":
+        if found or not keyword:
             return any(not _ds_filtered(s.secret_value or "", line, plugin)
                        and plausible_secret(s.secret_value or "") for s in found)
         # In a file it does not know (a log), detect-secrets wants the value quoted; env files,
@@ -359,8 +360,8 @@ def scan_patterns(*, detect_secrets: bool = True, jwt: bool = True) -> tuple[Pat
                                  flags=flags, validate=validate, max_len=max_len))
     for fmt in TOKEN_FORMATS:
         specs.append(PatternSpec(id=len(specs), rule_id=PROVIDER_RULE, name=fmt.name,
-                                 regex=fmt.regex.encode("ascii"), validate=FormatValidator(fmt.name),
-                                 max_len=fmt.max_len))
+                                 regex=fmt.regex.encode("ascii"),
+                                 validate=FormatValidator(fmt.name), max_len=fmt.max_len))
     if jwt:
         specs.append(PatternSpec(id=len(specs), rule_id=JWT_RULE, name=JWT_PATTERN_NAME,
                                  regex=JWT_REGEX, validate=_jwt, max_len=8192))

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etc_policy.secrets.detectors import DETECTORS, high_entropy, shannon_entropy
+from etc_policy.secrets.detectors import DETECTORS, TOKEN_FORMATS, TokenFormat, high_entropy, \
+    shannon_entropy
 
 # Fake, realistic-shaped values (FAKE/EXAMPLE/test wherever the format allows).
 PROJ = "sk-proj-" + "FAKEtestKey0123456789abcdefghij_-" * 2 + "T3BlbkFJ" + "FAKEtestKey0123456789abcdefghij" * 2
@@ -159,3 +160,18 @@ def test_folded_patterns_match_as_ignorecase_would(text: str, case) -> None:
         ignorecase = re.compile(folded.pattern, re.IGNORECASE)
         assert (folded.match(detectors.fold_case(value)) is None) == (
             ignorecase.match(value) is None), (folded.pattern, value)
+
+
+@pytest.mark.parametrize("fmt", TOKEN_FORMATS, ids=lambda f: f.name)
+def test_format_literals_are_in_every_match(fmt: TokenFormat) -> None:
+    """`check` skips a format's regex unless the value holds one of its literals: each literal
+    the scan derives from the regex (held by every match) must contain one of them."""
+    from etc_policy.scan.keywords import regex_keywords
+
+    found = regex_keywords(fmt.regex.encode())
+    if found is None:    # no derivable literal (Discord bot tokens): the dots are in the regex
+        assert fmt.literals == (".",) and fmt.regex.count(r"\.") == 2
+        return
+    keywords, caseless = found
+    assert not caseless
+    assert all(any(literal.encode() in keyword for literal in fmt.literals) for keyword in keywords)
