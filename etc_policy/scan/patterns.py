@@ -8,7 +8,11 @@ placeholders (`sk-proj-your-key-here`, `postgres://u:<password>@h`), Railway ref
 (AWS's `AKIAIOSFODNN7EXAMPLE`, jwt.io's sample token, Stripe's docs keys…).
 
 Rules (see policies/secrets-hygiene.yaml):
-- LOG002 provider key formats (shapes from FORMATS.md §4: gitleaks / trufflehog / detect-secrets);
+- LOG002 provider key formats (shapes from FORMATS.md §4: gitleaks / trufflehog / detect-secrets).
+  The token formats `check` also uses (Slack, GitHub, npm, PyPI, SendGrid, Stripe, Telegram,
+  Discord, GitLab, Google) come from `secrets.detectors.TOKEN_FORMATS`, with their shape
+  checks (GitHub's and npm's CRC32, PyPI's macaroon); the private-key regex here is the
+  one-line form of `detectors.private_key` (a log line holds the body, or the armour alone);
 - LOG003 detect-secrets' own detectors. Its regex plugins that Hyperscan can run are written
   here in that dialect (detect-secrets' originals use lookaround); a candidate is kept only
   if the detect-secrets plugin itself, run on the matched text, reports a secret and its
