@@ -219,8 +219,12 @@ def _slack(match: str) -> bool:
     token = token_of(match)
     if "hooks.slack.com/" in token:
         return random_enough(token.rsplit("/", 1)[-1])
+    parts = token.split("-")
+    # A short token (`xoxa-…`, `xoxb-<id>-…`) ends in its secret, never in an id (digits).
+    if len(parts) <= 3 and parts[-1].isdigit():
+        return False
     # gitleaks' entropy floor for Slack: legacy tokens end in as few as 10 hex digits.
-    return random_enough(token.rsplit("-", 1)[-1], bits=2.0)
+    return random_enough(parts[-1], bits=2.0)
 
 
 def _last_part_random(match: str) -> bool:

@@ -13,7 +13,7 @@ from etc_policy.scan import scan_paths
 from etc_policy.scan.patterns import JWT_PATTERN_NAME, scan_patterns
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "peer-samples"
-PEERS = ("gitleaks", "detect-secrets", "kingfisher", "issue-16")
+PEERS = ("gitleaks", "detect-secrets", "kingfisher", "trufflehog", "issue-16")
 PATTERNS = scan_patterns()
 
 

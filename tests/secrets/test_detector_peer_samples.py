@@ -23,7 +23,8 @@ DETECTOR_OF = {
     "discord-webhook": "discord", "gitlab-token": "gitlab-token",
     "google-api-key": "google-api-key", "private-key": "private-key",
 }
-ROWS = [json.loads(line) for peer in ("gitleaks", "detect-secrets", "kingfisher", "issue-16")
+PEERS = ("gitleaks", "detect-secrets", "kingfisher", "trufflehog", "issue-16")
+ROWS = [json.loads(line) for peer in PEERS
         for line in (SAMPLES / f"{peer}.jsonl").read_text().splitlines()
         if json.loads(line).get("only", "check") == "check"]
 
