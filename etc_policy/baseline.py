@@ -18,8 +18,11 @@ from pathlib import Path
 
 from etc_policy import __version__
 from etc_policy.errors import SourceError
-from etc_policy.findings import Finding, Report
+from etc_policy.findings import Finding, Report, Suppression, suppressed
 from etc_policy.record import record, replace
+
+ACCEPTED = Suppression(kind="baseline", dialect="baseline",
+                       justification="recorded in the baseline file")
 
 BASELINE_VERSION = 1
 
@@ -39,7 +42,7 @@ class Baseline:
         for finding in report.findings:
             if not finding.suppressed and remaining[finding.fingerprint] > 0:
                 remaining[finding.fingerprint] -= 1
-                finding = replace(finding, suppressed=True, suppression="baseline")
+                finding = suppressed(finding, ACCEPTED)
             marked.append(finding)
         return replace(report, findings=tuple(marked))
 

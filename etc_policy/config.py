@@ -66,6 +66,16 @@ class RotationConfig(_Frozen):
     ledger: str = Field(default=".etc-policy-ledger.json", min_length=1)  # relative to the config
 
 
+class ImportsConfig(_Frozen):
+    """The peers' ignore files to honour (etc_policy/ignores.py); paths relative to the config.
+    Unset: a `.gitleaksignore` / `.secrets.baseline` at the project root is imported, with a
+    notice, unless `auto_detect` is false."""
+
+    gitleaks_ignore: str | None = Field(default=None, min_length=1)
+    detect_secrets_baseline: str | None = Field(default=None, min_length=1)
+    auto_detect: bool = True
+
+
 class ProjectConfig(_Frozen):
     packs: tuple[str, ...] | None = None     # None: every shipped pack
     environments: dict[str, EnvironmentConfig] = Field(default_factory=dict)
@@ -73,6 +83,7 @@ class ProjectConfig(_Frozen):
     ignore_paths: tuple[str, ...] = ()
     fail_on: FailOn = FailOn.ERROR
     rotation: RotationConfig = RotationConfig.model_construct()  # = RotationConfig(), unbuilt
+    imports: ImportsConfig = ImportsConfig.model_construct()     # = ImportsConfig(), unbuilt
 
 
 @record

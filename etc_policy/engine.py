@@ -4,18 +4,19 @@ For each rule the engine selects sources (the rule's `select.sources`, else the 
 default) in the selected environments, selects entries (keys / key_pattern / pointer,
 then `secrets`), calls the check kind once per entry, per source or per run according to
 its SCOPE, and turns every hit into one frozen `Finding` (id, severity, place, redacted
-hint, fingerprint, inline suppression). A check that raises does not stop the run: the
+hint, fingerprint, suppression: an inline comment in any dialect of suppress.py, or an
+imported peer ignore file, ignores.py). A check that raises does not stop the run: the
 engine records a notice naming the rule and the file (the exception's type only: its text
 could carry a value) and goes on.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import PurePosixPath
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.discovery import is_template_name, path_ignored
@@ -24,21 +25,27 @@ from etc_policy.model import Entry, Source, SourceKind, Workspace
 from etc_policy.policy import Rule
 from etc_policy.record import record
 from etc_policy.secrets.classify import SecretClassifier
+from etc_policy.suppress import LineMarkers, markers_of_text
+
+if TYPE_CHECKING:
+    from etc_policy.ignores import ImportedIgnores
 
 VARIABLE_KINDS = tuple(kind for kind in SourceKind if kind.holds_variables)
-_SUPPRESS = re.compile(r"#\s*etc-policy:\s*ignore\b\s*(?P<ids>[A-Za-z0-9_,\s-]*)", re.IGNORECASE)
 
 
 def evaluate(workspace: Workspace, rules: Sequence[Rule], classifier: SecretClassifier, *,
              ignore_paths: Sequence[str] = (), now: datetime | None = None,
-             registry: Mapping[str, ModuleType] | None = None) -> Report:
+             registry: Mapping[str, ModuleType] | None = None,
+             imported: ImportedIgnores | None = None) -> Report:
     """Run every rule over the workspace. `now` is the clock date-dependent kinds read
-    (`--as-of`); `registry` defaults to checks.REGISTRY (tests pass their own kinds)."""
+    (`--as-of`); `registry` defaults to checks.REGISTRY (tests pass their own kinds);
+    `imported` are the peers' ignore files (ignores.py), applied to each finding as built."""
     kinds = registry if registry is not None else _default_registry()
     sources = tuple(s for s in workspace.sources if not path_ignored(s.path, ignore_paths))
     scoped = Workspace(root=workspace.root, sources=sources)
     is_secret = _Memo(classifier)
-    suppressions = {s.path: _inline_suppressions(s) for s in sources if s.kind is SourceKind.DOTENV}
+    suppressions = {s.path: markers_of_text(s.text) for s in sources
+                    if s.kind is SourceKind.DOTENV}
     findings: list[Finding] = []
     notices: list[str] = _parse_notices(sources) + _no_environment_notices(sources, rules, kinds)
     for rule in rules:
@@ -53,8 +60,11 @@ def evaluate(workspace: Workspace, rules: Sequence[Rule], classifier: SecretClas
                 notices.append(f"{rule.id}: check '{rule.kind}' failed on {where} "
                                f"({type(exc).__name__}); its findings are missing")
                 continue
-            findings.extend(_finding(rule, hit, run.ctx.source, suppressions) for hit in hits)
+            findings.extend(_finding(rule, hit, run.ctx.source, suppressions, imported)
+                            for hit in hits)
     findings.sort(key=Finding.sort_key)
+    if imported is not None:
+        notices += imported.notices + imported.unmapped_notices()
     return Report(findings=tuple(findings), files=tuple(s.path for s in sources),
                   notices=tuple(notices))
 
@@ -171,7 +181,8 @@ def _select_entries(rule: Rule, source: Source, is_secret: _Memo) -> tuple[Entry
 # --- findings --------------------------------------------------------------------------------
 
 def _finding(rule: Rule, hit: Hit, checked: Source | None,
-             suppressions: Mapping[str, Mapping[int, frozenset[str]]]) -> Finding:
+             suppressions: Mapping[str, LineMarkers],
+             imported: ImportedIgnores | None) -> Finding:
     source = hit.source or checked
     entry = hit.entry
     path = source.path if source is not None else "."
@@ -179,7 +190,11 @@ def _finding(rule: Rule, hit: Hit, checked: Source | None,
     column = hit.column or (entry.column if entry else 0) or 1
     end_line, end_column = _end(hit, entry)
     key = hit.key if hit.key is not None else (entry.key if entry else None)
-    suppressed = _is_suppressed(rule, suppressions.get(path, {}), line)
+    markers = suppressions.get(path)
+    suppression = markers.suppression(rule, line) if markers else None
+    if suppression is None and imported:
+        values = (entry.value,) if entry is not None and isinstance(entry.value, str) else ()
+        suppression = imported.suppression(rule, path=path, line=line, values=values)
     return Finding(
         rule_id=rule.id, rule_name=rule.name, severity=rule.severity, message=hit.message,
         path=path, line=line, column=column, end_line=end_line, end_column=end_column, key=key,
@@ -187,7 +202,9 @@ def _finding(rule: Rule, hit: Hit, checked: Source | None,
         hint=hit.hint,
         fingerprint=fingerprint(rule_id=rule.id, path=path, key=key,
                                 extra=hit.message if key is None else ""),
-        suppressed=suppressed, suppression="inline" if suppressed else None)
+        suppressed=suppression is not None,
+        suppression=suppression.kind if suppression is not None else None,
+        suppressed_by=suppression)
 
 
 def _end(hit: Hit, entry: Entry | None) -> tuple[int | None, int | None]:
@@ -196,26 +213,3 @@ def _end(hit: Hit, entry: Entry | None) -> tuple[int | None, int | None]:
     if hit.line is None and entry is not None and entry.end_line:
         return entry.end_line, hit.end_column or entry.end_column or None
     return None, None
-
-
-def _is_suppressed(rule: Rule, by_line: Mapping[int, frozenset[str]], line: int) -> bool:
-    ids = by_line.get(line, frozenset())
-    return bool(ids & {"ALL", rule.id.upper(), rule.name.upper()})
-
-
-def _inline_suppressions(source: Source) -> dict[int, frozenset[str]]:
-    """line -> rule ids/names ignored there: a trailing `# etc-policy: ignore X, Y` on the
-    line itself, or a comment alone on the line before."""
-    result: dict[int, frozenset[str]] = {}
-    for number, text in enumerate(source.text.splitlines(), start=1):
-        match = _SUPPRESS.search(text)
-        if match is None:
-            continue
-        ids = frozenset(word.upper() for word in re.findall(r"[A-Za-z0-9_-]+", match.group("ids")))
-        if not ids:
-            continue
-        targets = (number, number + 1) if text.lstrip().startswith("#") else (number,)
-        for target in targets:
-            result[target] = result.get(target, frozenset()) | ids
-    return result
-

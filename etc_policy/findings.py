@@ -11,9 +11,9 @@ from collections import Counter
 from enum import StrEnum
 
 from etc_policy.digest import sha256
-from etc_policy.record import field, record
+from etc_policy.record import field, record, replace
 
-JSON_SCHEMA_VERSION = "1.0"
+JSON_SCHEMA_VERSION = "1.1"
 
 
 class Severity(StrEnum):
@@ -39,6 +39,19 @@ class FailOn(StrEnum):
 
 
 @record
+class Suppression:
+    """Who accepted a finding: `kind` "inline" (a comment in the file), "baseline" (a
+    baseline file) or "imported" (a peer's ignore file); `dialect` whose syntax it was
+    (etc-policy, gitleaks, trufflehog, detect-secrets, dotenv-linter, gitleaksignore,
+    secrets-baseline, baseline); `justification` a line written by etc-policy (never text
+    copied from the input, which could hold a value)."""
+
+    kind: str
+    dialect: str
+    justification: str
+
+
+@record
 class Finding:
     rule_id: str
     rule_name: str
@@ -55,11 +68,19 @@ class Finding:
     hint: str | None = None          # redacted evidence, e.g. "sk-p…(164 chars)"
     fingerprint: str = ""
     suppressed: bool = False
-    suppression: str | None = None   # "inline" or "baseline"
+    suppression: str | None = None   # "inline", "baseline" or "imported" (= suppressed_by.kind)
+    suppressed_by: Suppression | None = None
     encoding: str | None = None      # scan: how the leaked value appeared (raw, base64, json…)
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule_id, self.key or "")
+
+
+def suppressed(finding: Finding, by: Suppression) -> Finding:
+    """The finding accepted by `by` (a finding already suppressed keeps its first reason)."""
+    if finding.suppressed:
+        return finding
+    return replace(finding, suppressed=True, suppression=by.kind, suppressed_by=by)
 
 
 def fingerprint(*, rule_id: str, path: str, key: str | None, extra: str = "") -> str:

@@ -70,7 +70,8 @@ def evaluate_project(paths: Sequence[str], *, packs: Sequence[str], config: str 
         day = today(as_of)
         now = as_of_datetime(day) if as_of else None
     rules = tuple(r for r in project.rules if not (skip_rotation and r.kind == "rotation_age"))
-    report = evaluate(workspace, rules, classifier, ignore_paths=project.ignore_paths, now=now)
+    report = evaluate(workspace, rules, classifier, ignore_paths=project.ignore_paths, now=now,
+                      imported=project.imported_ignores())
     if update_ledger:
         from etc_policy.rotation.project import update_from_run
 

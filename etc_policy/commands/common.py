@@ -21,6 +21,7 @@ from etc_policy.record import record
 if TYPE_CHECKING:
     from etc_policy.discovery import SourceSpec
     from etc_policy.findings import FailOn, Report
+    from etc_policy.ignores import ImportedIgnores
     from etc_policy.model import Workspace
     from etc_policy.policy import Pack, Rule
 
@@ -60,6 +61,17 @@ class Project:
 
         own = self.config.config.ignore_paths
         return tuple(dict.fromkeys((*own, *ignore_paths_of(self.packs))))
+
+
+    def imported_ignores(self) -> ImportedIgnores:
+        """The peers' ignore files this project honours (config `imports:`, or found)."""
+        from etc_policy.ignores import load_ignores
+
+        imports = self.config.config.imports
+        return load_ignores(root=self.root, gitleaks_ignore=imports.gitleaks_ignore,
+                            secrets_baseline=imports.detect_secrets_baseline,
+                            auto_detect=imports.auto_detect,
+                            base_dir=self.config.base_dir or self.root)
 
 
 def project_root(paths: Sequence[str]) -> Path:

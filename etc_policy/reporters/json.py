@@ -96,6 +96,10 @@ def finding_object(finding: Finding) -> dict[str, object]:
         "suppression": finding.suppression,
         "hint": finding.hint,
     }
+    if finding.suppressed_by is not None:  # who accepted it (schema 1.1)
+        by = finding.suppressed_by
+        item["suppressed_by"] = {"kind": by.kind, "dialect": by.dialect,
+                                 "justification": by.justification}
     if finding.encoding is not None:  # scan findings only: how the value appeared in the log
         item["encoding"] = finding.encoding
     return item

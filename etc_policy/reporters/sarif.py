@@ -38,7 +38,7 @@ DERIVED_SECURITY_SEVERITY = {Severity.ERROR: 8.0, Severity.WARNING: 5.0, Severit
 SECURITY_TAGS = frozenset({"security", "secret", "secrets"})
 PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning",
                     Severity.NOTE: "recommendation"}
-SUPPRESSION_KIND = {"inline": "inSource", "baseline": "external"}
+SUPPRESSION_KIND = {"inline": "inSource", "baseline": "external", "imported": "external"}
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -299,14 +299,25 @@ def _result(finding: Finding, rule_index: int, sources: _SourceFiles) -> dict[st
     if fingerprints:
         result["partialFingerprints"] = fingerprints
     if finding.suppressed:
-        result["suppressions"] = [{"kind": SUPPRESSION_KIND.get(finding.suppression or "",
-                                                                "external")}]
+        result["suppressions"] = [_suppression(finding)]
     properties = {name: value for name, value in (("key", finding.key),
                                                   ("environment", finding.environment),
                                                   ("pack", finding.pack)) if value}
     if properties:
         result["properties"] = properties
     return result
+
+
+def _suppression(finding: Finding) -> dict[str, object]:
+    """SARIF's suppression object: inSource for a comment, external for a file; the
+    justification and the dialect (gitleaks, detect-secrets…) say who accepted it."""
+    suppression: dict[str, object] = {"kind": SUPPRESSION_KIND.get(finding.suppression or "",
+                                                                   "external")}
+    by = finding.suppressed_by
+    if by is not None:
+        suppression["justification"] = by.justification
+        suppression["properties"] = {"dialect": by.dialect}
+    return suppression
 
 
 def _message(finding: Finding) -> str:
