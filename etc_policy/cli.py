@@ -204,6 +204,14 @@ def scan(paths: Annotated[list[str] | None, typer.Argument(
              "--max-per-secret", metavar="N",
              help="List at most N findings per secret, file and encoding; a notice counts "
                   "the rest (0: list all).")] = 1000,
+         baseline: Annotated[str | None, typer.Option(
+             "--baseline", metavar="FILE",
+             help="Accept the findings recorded in FILE (see --write-baseline); only new ones "
+                  "fail. Read only.", show_default=False)] = None,
+         write_baseline: Annotated[str | None, typer.Option(
+             "--write-baseline", metavar="FILE",
+             help="Record today's findings in FILE (fingerprints only: no values, no line "
+                  "numbers).", show_default=False)] = None,
          ) -> int:
     """Look for leaked secrets in logs and files: known values, provider keys, live JWTs."""
     from etc_policy.commands import scan as command
@@ -213,7 +221,8 @@ def scan(paths: Annotated[list[str] | None, typer.Argument(
                             output_format=output_format.value, output=output,
                             fail_on=None if fail_on is None else fail_on.value, jobs=jobs,
                             ignore=ignore, detect_secrets=detect_secrets, quiet=quiet,
-                            sarif_category=sarif_category, max_per_secret=max_per_secret)
+                            sarif_category=sarif_category, max_per_secret=max_per_secret,
+                            baseline=baseline, write_baseline=write_baseline)
 
 
 # --- rotation: the ledger and its reminders ------------------------------------------------

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.discovery import is_template_name, path_ignored
 from etc_policy.findings import Finding, Report, fingerprint
+from etc_policy.ignores import sha1_hex
 from etc_policy.model import Entry, Source, SourceKind, Workspace
 from etc_policy.policy import Rule
 from etc_policy.record import record
@@ -193,8 +194,9 @@ def _finding(rule: Rule, hit: Hit, checked: Source | None,
     markers = suppressions.get(path)
     suppression = markers.suppression(rule, line) if markers else None
     if suppression is None and imported:
-        values = (entry.value,) if entry is not None and isinstance(entry.value, str) else ()
-        suppression = imported.suppression(rule, path=path, line=line, values=values)
+        digests = (sha1_hex(entry.value),) if imported.wants_digests and entry is not None \
+            and isinstance(entry.value, str) else ()
+        suppression = imported.suppression(rule, path=path, line=line, digests=digests)
     return Finding(
         rule_id=rule.id, rule_name=rule.name, severity=rule.severity, message=hit.message,
         path=path, line=line, column=column, end_line=end_line, end_column=end_column, key=key,

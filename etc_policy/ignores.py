@@ -91,10 +91,15 @@ class ImportedIgnores:
 
     # --- applying -----------------------------------------------------------------------
 
+    @property
+    def wants_digests(self) -> bool:
+        """Whether findings need their value's SHA-1 (a detect-secrets baseline is loaded)."""
+        return bool(self._hashes)
+
     def suppression(self, rule: RuleLike, *, path: str, line: int,
-                    values: Iterable[str] = ()) -> Suppression | None:
-        """Why this finding is known to an imported file, or None. `values` are the secret
-        values the finding is about (hashed here for the detect-secrets baseline)."""
+                    digests: Iterable[str] = ()) -> Suppression | None:
+        """Why this finding is known to an imported file, or None. `digests` are the
+        `sha1_hex` of the secret values the finding is about (see `wants_digests`)."""
         if not is_secret_rule(rule) or not self:
             return None
         resolved = str(Path(path).resolve())
@@ -104,8 +109,8 @@ class ImportedIgnores:
             return Suppression(kind="imported", dialect="gitleaksignore",
                                justification=f"fingerprint in {label.split(' ')[0]}")
         if self._hashes:
-            for value in values:
-                label = self._hashes.get((resolved, sha1_hex(value)))
+            for digest in digests:
+                label = self._hashes.get((resolved, digest))
                 if label is not None:
                     self._used.add(label)
                     return Suppression(kind="imported", dialect="secrets-baseline",

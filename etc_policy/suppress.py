@@ -84,6 +84,7 @@ class Marker:
     dialect: str
     line: int
     rules: frozenset[str] | None = None
+    spelling: str = ""        # the comment as the justification names it (default: dialect's)
 
     def covers(self, rule: RuleLike) -> bool:
         if self.rules is None:
@@ -95,7 +96,7 @@ class Marker:
                 TRUFFLEHOG: TRUFFLEHOG_TAG, DETECT_SECRETS: "pragma: allowlist secret",
                 DOTENV_LINTER: "dotenv-linter:off"}[self.dialect]
         return Suppression(kind="inline", dialect=self.dialect,
-                           justification=f"{what} on line {self.line}")
+                           justification=f"{self.spelling or what} on line {self.line}")
 
 
 def is_secret_rule(rule: RuleLike) -> bool:
@@ -160,7 +161,8 @@ def line_markers(text: str, number: int, *,
         if any(regex.search(text) for regex in _pragmas(nextline=False)):
             yield number, Marker(DETECT_SECRETS, number)
         if alone and any(regex.search(text) for regex in _pragmas(nextline=True)):
-            yield number + 1, Marker(DETECT_SECRETS, number)
+            yield number + 1, Marker(DETECT_SECRETS, number,
+                                     spelling="pragma: allowlist nextline secret")
 
 
 def _dotenv_linter(line: str, number: int, disabled: dict[str, int]) -> None:

@@ -14,19 +14,22 @@ secrets-hygiene; that pack's are used when the selected packs define none), so s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from etc_policy.commands.common import OutputFormat, Project, check_output_path, \
-    configured_logs, emit, load_project, render_findings
+    configured_logs, emit, load_project, render_findings, write_atomic
 from etc_policy.errors import ExitCode, UsageError
 from etc_policy.findings import FailOn, Finding, Report
 from etc_policy.scan.findings import DEFAULT_MAX_PER_SECRET, LOG_KIND, LOG_RULE_IDS
 
 if TYPE_CHECKING:
+    from etc_policy.ignores import ImportedIgnores
     from etc_policy.model import Workspace
+    from etc_policy.scan.markers import Markers
+    from etc_policy.scan.model import Match
     from etc_policy.policy import Rule
     from etc_policy.secrets.classify import SecretClassifier
 
@@ -42,7 +45,8 @@ def from_cli(*, paths: Sequence[str] | None, env_file: Sequence[str] | None,
              config: str | None, environment: str | None, output_format: str,
              output: str | None, fail_on: str | None, jobs: int,
              ignore: Sequence[str] | None, detect_secrets: bool, quiet: bool,
-             sarif_category: str, max_per_secret: int = DEFAULT_MAX_PER_SECRET) -> int:
+             sarif_category: str, max_per_secret: int = DEFAULT_MAX_PER_SECRET,
+             baseline: str | None = None, write_baseline: str | None = None) -> int:
     """The command line's options by typer's parameter names (cli.scan), as typer passes
     them or as launch.py's fast path does (choices as their string values)."""
     return run(paths or [], env_files=env_file or (), railway_vars=railway_vars or (),
@@ -50,7 +54,8 @@ def from_cli(*, paths: Sequence[str] | None, env_file: Sequence[str] | None,
                output_format=OutputFormat(output_format), output=output,
                fail_on=None if fail_on is None else FailOn(fail_on), jobs=jobs,
                ignore=ignore or (), quiet=quiet, detect_secrets=detect_secrets,
-               sarif_category=sarif_category, max_per_secret=max_per_secret)
+               sarif_category=sarif_category, max_per_secret=max_per_secret,
+               baseline=baseline, write_baseline=write_baseline)
 
 
 def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Sequence[str] = (),
@@ -59,11 +64,20 @@ def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Se
         fail_on: FailOn | None = None, jobs: int = 1, ignore: Sequence[str] = (),
         quiet: bool = False, detect_secrets: bool = True,
         sarif_category: str = "etc-policy/scan",
-        max_per_secret: int = DEFAULT_MAX_PER_SECRET) -> int:
+        max_per_secret: int = DEFAULT_MAX_PER_SECRET, baseline: str | None = None,
+        write_baseline: str | None = None) -> int:
+    """`baseline`: accept the findings recorded there (read only); `write_baseline`: record
+    today's findings there (after inline and imported suppressions) and accept them."""
     from etc_policy.reporters import progress as bar
     from etc_policy.secrets.classify import SecretClassifier
 
     target = check_output_path(output)
+    baseline_target = check_output_path(write_baseline)
+    accepted = None
+    if baseline is not None:  # read first: a bad baseline fails before any work
+        from etc_policy.baseline import load
+
+        accepted = load(Path(baseline))
     if not 1 <= jobs <= MAX_JOBS:
         raise UsageError(f"--jobs must be between 1 and {MAX_JOBS}")
     if max_per_secret < 0:
@@ -80,12 +94,19 @@ def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Se
     scan = dict(workspace=workspace, rules=rules, classifier=classifier,
                 key_patterns=jwt_key_patterns(project), jobs=jobs,
                 ignore=(*project.ignore_paths, *ignore), detect_secrets=detect_secrets,
-                max_per_secret=max_per_secret)
+                max_per_secret=max_per_secret, imported=project.imported_ignores())
     if bar.wanted(quiet=quiet):
         with bar.scan_progress() as progress:
             report = scan_report(inputs, progress=progress, **scan)  # type: ignore[arg-type]
     else:
         report = scan_report(inputs, **scan)  # type: ignore[arg-type]
+    if baseline_target is not None:
+        from etc_policy import baseline as baselines
+
+        write_atomic(Path(baseline_target), baselines.dumps(report))
+        accepted = baselines.Baseline.of(report)   # what was just recorded is known now
+    if accepted is not None:
+        report = accepted.apply(report)
     threshold = fail_on or project.config.config.fail_on
     failed = bool(report.failing(threshold))
     if not (quiet and not failed and target is None):
@@ -100,11 +121,13 @@ def scan_report(inputs: Sequence[str], *, workspace: Workspace, rules: Mapping[s
                 classifier: SecretClassifier, key_patterns: Sequence[str] = (), jobs: int = 1,
                 ignore: Sequence[str] = (), progress: Progress | None = None,
                 detect_secrets: bool = True, now: datetime | None = None,
-                max_per_secret: int = 0) -> Report:
-    """Scan the inputs for the workspace's secrets and the patterns; findings of `rules` only."""
+                max_per_secret: int = 0, imported: ImportedIgnores | None = None) -> Report:
+    """Scan the inputs for the workspace's secrets and the patterns; findings of `rules` only,
+    suppressed by the comments on their lines (scan/markers.py) and the `imported` files."""
     from etc_policy.scan import scan_paths
     from etc_policy.scan.findings import PerSecretCap, findings_from_matches
     from etc_policy.scan.jwt_live import JwtVerifier, key_selector, signing_keys
+    from etc_policy.scan.markers import Markers, marker_patterns
     from etc_policy.scan.needles import needles_for
     from etc_policy.scan.patterns import scan_patterns
 
@@ -115,6 +138,9 @@ def scan_report(inputs: Sequence[str], *, workspace: Workspace, rules: Mapping[s
                              jwt=verifier.has_keys and bool({"LOG004", "LOG005"} & set(rules)))
     if "LOG002" not in rules:
         patterns = tuple(p for p in patterns if p.rule_id != "LOG002")
+    patterns += marker_patterns(first_id=len(patterns))
+    markers = Markers()
+    digests = _Digests(imported)
     files: dict[str, None] = {}
 
     def seen(path: str, done: int, total: int | None) -> None:
@@ -125,12 +151,53 @@ def scan_report(inputs: Sequence[str], *, workspace: Workspace, rules: Mapping[s
     matches = scan_paths(list(inputs), needles=needles, patterns=patterns, jobs=jobs,
                          ignore=tuple(ignore), progress=seen)
     cap = PerSecretCap(max_per_secret)
-    found = list(cap.filter(findings_from_matches(matches, rules=rules, verifier=verifier)))
+    made = findings_from_matches(digests.record(markers.split(matches)), rules=rules,
+                                 verifier=verifier)
+    found = [_accepted(finding, rules[finding.rule_id], markers, imported, digests)
+             for finding in cap.filter(made)]
     for finding in found:
         files.setdefault(finding.path)
     notices = (() if workspace.sources else (NO_ENV_NOTICE,)) + cap.notices()
+    if imported is not None:
+        notices += (*imported.notices, *imported.unmapped_notices())
     return Report(findings=tuple(sorted(found, key=Finding.sort_key)), files=tuple(files),
                   notices=notices)
+
+
+class _Digests:
+    """The SHA-1 of each match's text, by place, when a detect-secrets baseline is imported
+    (its hashed secrets name known values); kept as digests, never as the text."""
+
+    def __init__(self, imported: ImportedIgnores | None) -> None:
+        self._wanted = imported is not None and imported.wants_digests
+        self._by_place: dict[tuple[str, int, int], str] = {}
+
+    def record(self, matches: Iterable[Match]) -> Iterator[Match]:
+        if not self._wanted:
+            yield from matches
+            return
+        from etc_policy.ignores import sha1_hex
+
+        for match in matches:
+            self._by_place[(match.path, match.line, match.column)] = sha1_hex(
+                match.text.decode("utf-8", "replace"))
+            yield match
+
+    def of(self, finding: Finding) -> tuple[str, ...]:
+        digest = self._by_place.get((finding.path, finding.line, finding.column))
+        return () if digest is None else (digest,)
+
+
+def _accepted(finding: Finding, rule: Rule, markers: Markers,
+              imported: ImportedIgnores | None, digests: _Digests) -> Finding:
+    """The finding, suppressed if a comment on its line or an imported file accepts it."""
+    from etc_policy.findings import suppressed
+
+    by = markers.suppression(rule, path=finding.path, line=finding.line)
+    if by is None and imported:
+        by = imported.suppression(rule, path=finding.path, line=finding.line,
+                                  digests=digests.of(finding))
+    return finding if by is None else suppressed(finding, by)
 
 
 # --- what the scan uses -------------------------------------------------------------------------
