@@ -31,6 +31,7 @@ from etc_policy.checks import (
     reuse,
     sealed,
     template_secret,
+    template_sync,
     url,
 )
 
@@ -41,7 +42,7 @@ _MODULES: tuple[ModuleType, ...] = (
     # source scope: one file at a time
     required, forbidden, cloudinary, pointer_required, config_as_code_deprecation,
     # workspace scope: across files and environments
-    drift, reuse,
+    drift, reuse, template_sync,
 )
 
 KINDS: dict[str, ModuleType] = {module.KIND: module for module in _MODULES}
