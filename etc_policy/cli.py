@@ -168,6 +168,19 @@ def explain(rule: Annotated[str, typer.Argument(metavar="RULE", help="Rule ID (R
     return command.run(rule, packs=pack or (), config=config, output_format=output_format)
 
 
+@app.command("test")
+def test_packs(packs: Annotated[list[str] | None, typer.Argument(
+                   metavar="PACK", help="Packs whose rules' examples run (shipped names or YAML "
+                   "paths). Default: the project's packs.", show_default=False)] = None,
+               config: Config = None, output_format: Format = DataFormat.TEXT,
+               output: Output = None) -> int:
+    """Run the examples the packs' rules carry: must-pass and must-fail inputs (exit 1 on a
+    failing one)."""
+    from etc_policy.commands import test as command
+
+    return command.run(packs or (), config=config, output_format=output_format, output=output)
+
+
 @app.command()
 def scan(paths: Annotated[list[str] | None, typer.Argument(
              metavar="PATH|-",

@@ -93,6 +93,50 @@ class Docs(_Frozen):
     fix: str = Field(min_length=1)
 
 
+class ExpectedFinding(_Frozen):
+    """What a failing example's finding must show (each given field is compared)."""
+
+    line: int | None = Field(default=None, ge=1)
+    key: str | None = None
+    message: str | None = Field(default=None, min_length=1)   # a part of the message
+
+
+class Example(_Frozen):
+    """One input a rule must pass or fail: files by name (`.env.production`, `railway.json`…;
+    the name decides the environment, as in a project), or `env:` for `.env.production`."""
+
+    name: str = ""
+    env: str | None = None
+    files: dict[str, str] = {}
+    findings: tuple[ExpectedFinding, ...] | None = None   # must_fail: exactly these (else ≥ 1)
+    as_of: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")  # the day date rules see
+
+    @field_validator("files")
+    @classmethod
+    def _plain_names(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            parts = name.replace("\\", "/").split("/")
+            if not name or name.startswith("/") or ".." in parts or "" in parts:
+                raise ValueError(f"'{name}': a relative file name inside the example "
+                                 "(no '..', no absolute path)")
+        return value
+
+    def inputs(self) -> dict[str, str]:
+        """File name -> text: `files`, plus `env` as `.env.production`."""
+        named = dict(self.files)
+        if self.env is not None:
+            named.setdefault(".env.production", self.env)
+        return named
+
+
+class Examples(_Frozen):
+    """A rule's own tests (`etc-policy test`): inputs that must give none of its findings,
+    inputs that must give some (or exactly the `findings` listed)."""
+
+    must_pass: tuple[Example, ...] = ()
+    must_fail: tuple[Example, ...] = ()
+
+
 class RuleSpec(_Frozen):
     id: str = Field(pattern=RULE_ID)
     name: str = Field(pattern=RULE_NAME)
@@ -102,6 +146,16 @@ class RuleSpec(_Frozen):
     docs: Docs
     tags: tuple[str, ...] = ()
     security_severity: float | None = Field(default=None, gt=0, le=10)
+    examples: Examples | None = None
+
+    @field_validator("examples")
+    @classmethod
+    def _examples_have_inputs(cls, value: Examples | None) -> Examples | None:
+        for group in ("must_pass", "must_fail"):
+            for example in getattr(value, group, ()):
+                if not example.inputs():
+                    raise ValueError(f"{group}: every example needs 'env' or 'files'")
+        return value
 
     @field_validator("check")
     @classmethod
@@ -163,6 +217,7 @@ class Rule:
     docs: Docs
     tags: tuple[str, ...] = ()
     security_severity: float | None = None
+    examples: Examples | None = None
 
     @property
     def check(self) -> Model | None:
@@ -344,7 +399,7 @@ def _build_rule(spec: RuleSpec, index: int, pack: str, lines: dict[Path_, int], 
                           path=shown, line=line_of(lines, (*here, "kind")))
     return Rule(id=spec.id, name=spec.name, severity=spec.severity, pack=pack, select=spec.select,
                 kind=kind, params=params, docs=spec.docs, tags=spec.tags,
-                security_severity=spec.security_severity)
+                security_severity=spec.security_severity, examples=spec.examples)
 
 
 def _check_unique(rules: tuple[Rule, ...], lines: dict[Path_, int], *, shown: str) -> None:

@@ -147,6 +147,16 @@ def _entry_object(entry: Entry, *, reason: str | None, hint: str | None,
     return item
 
 
+def _example_object(example: Any) -> dict[str, object]:
+    item: dict[str, object] = {"name": example.name, "files": example.inputs()}
+    if example.findings is not None:
+        item["findings"] = [{"line": f.line, "key": f.key, "message": f.message}
+                            for f in example.findings]
+    if example.as_of is not None:
+        item["as_of"] = example.as_of
+    return item
+
+
 def dumps(document: dict[str, object]) -> str:
     """Pretty, deterministic, UTF-8 friendly; always ends with a newline."""
     return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"
@@ -173,4 +183,8 @@ def rule_object(rule: Any, *, docs: bool) -> dict[str, object]:
     }
     if docs:
         item["docs"] = {part: getattr(rule.docs, part) for part in ("what", "why", "example", "fix")}
+        examples = getattr(rule, "examples", None)
+        if examples is not None:
+            item["examples"] = {group: [_example_object(e) for e in getattr(examples, group)]
+                                for group in ("must_fail", "must_pass")}
     return item

@@ -252,3 +252,15 @@ def render_explain(rule: Any, console: Console | PlainConsole) -> None:
     if tags:
         _print(console)
         _print(console, Text("tags: " + ", ".join(tags), style="dim"))
+    examples = getattr(rule, "examples", None)
+    if examples is not None:
+        _print(console)
+        _print(console, Text("Examples (`etc-policy test`)", style="bold underline"))
+        for title, group in (("must fail", examples.must_fail), ("must pass", examples.must_pass)):
+            for example in group:
+                _print(console, Text(f"  {title}" + (f": {example.name}" if example.name else ""),
+                                     style="bold"))
+                for name, text in example.inputs().items():
+                    _print(console, Text(f"    {name}", style="dim"))
+                    for line in text.splitlines():
+                        _print(console, Text("      " + line))
