@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.discovery import is_template_name, path_ignored
 from etc_policy.findings import Finding, Report, fingerprint
-from etc_policy.ignores import sha1_hex
 from etc_policy.model import Entry, Source, SourceKind, Workspace
 from etc_policy.policy import Rule
 from etc_policy.record import record
@@ -194,8 +193,9 @@ def _finding(rule: Rule, hit: Hit, checked: Source | None,
     markers = suppressions.get(path)
     suppression = markers.suppression(rule, line) if markers else None
     if suppression is None and imported:
-        digests = (sha1_hex(entry.value),) if imported.wants_digests and entry is not None \
-            and isinstance(entry.value, str) else ()
+        digests = imported.digests(value=entry.value if isinstance(entry.value, str) else None,
+                                   line=_line_text(source, line)) \
+            if imported.wants_digests and entry is not None else ()
         suppression = imported.suppression(rule, path=path, line=line, digests=digests)
     return Finding(
         rule_id=rule.id, rule_name=rule.name, severity=rule.severity, message=hit.message,
@@ -207,6 +207,11 @@ def _finding(rule: Rule, hit: Hit, checked: Source | None,
         suppressed=suppression is not None,
         suppression=suppression.kind if suppression is not None else None,
         suppressed_by=suppression)
+
+
+def _line_text(source: Source | None, line: int) -> str:
+    lines = source.text.splitlines() if source is not None else []
+    return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 def _end(hit: Hit, entry: Entry | None) -> tuple[int | None, int | None]:

@@ -8,9 +8,13 @@
   runs at the repository root).
 - `.secrets.baseline`: detect-secrets' JSON baseline, `results: {filename: [{hashed_secret,
   line_number, type…}]}`, `hashed_secret` being the SHA-1 hex digest of the secret
-  (`PotentialSecret.hash_secret`). A secret finding on that file whose value hashes to a
-  listed digest is known, on any line (detect-secrets' baselines ignore line moves too). The
-  values are hashed here, in memory; neither a value nor a digest is ever printed.
+  (`PotentialSecret.hash_secret`). A secret finding on that file is known, on any line
+  (detect-secrets' baselines ignore line moves too), when its value, or a secret that
+  detect-secrets' own plugins (those the baseline lists in `plugins_used`) find in its line,
+  hashes to a listed digest: detect-secrets often hashes part of a value (the 24 characters
+  its Stripe pattern takes). The plugins run with `analyze_string` only, never `verify`
+  (which would go online). Values are hashed here, in memory; neither a value nor a digest
+  is ever printed.
 
 What could not be mapped (an entry that matched no finding of the run) is reported as one
 notice per file, naming the entries by file and line only.
@@ -22,6 +26,7 @@ import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from etc_policy.errors import SourceError
 from etc_policy.findings import Suppression
@@ -42,6 +47,8 @@ class ImportedIgnores:
         self._hashes: dict[tuple[str, str], str] = {}       # (resolved file, sha1) -> shown
         self._used: set[str] = set()
         self._sources: list[tuple[str, list[str]]] = []     # (ignore file, its entries shown)
+        self._plugins_used: list[object] = []               # the baseline's plugin configs
+        self._plugin_objects: tuple[Any, ...] | None = None
         self.notices: list[str] = []
 
     def __bool__(self) -> bool:
@@ -74,6 +81,10 @@ class ImportedIgnores:
         results = data.get("results") if isinstance(data, dict) else None
         if not isinstance(results, dict):
             raise SourceError("not a detect-secrets baseline (no 'results' object)", path=shown)
+        plugins = data.get("plugins_used")
+        if isinstance(plugins, list):
+            self._plugins_used += [p for p in plugins if isinstance(p, dict) and
+                                   p not in self._plugins_used]
         entries: list[str] = []
         for file, secrets in results.items():
             if not isinstance(secrets, list):
@@ -93,8 +104,30 @@ class ImportedIgnores:
 
     @property
     def wants_digests(self) -> bool:
-        """Whether findings need their value's SHA-1 (a detect-secrets baseline is loaded)."""
+        """Whether findings need `digests` (a detect-secrets baseline is loaded)."""
         return bool(self._hashes)
+
+    def digests(self, *, value: str | None, line: str) -> tuple[str, ...]:
+        """The SHA-1s detect-secrets could have recorded for this finding: of its value, and
+        of every secret the baseline's plugins find in its line."""
+        found = [] if value is None else [value]
+        found += [secret for plugin in self._plugins() for secret in plugin.analyze_string(line)]
+        return tuple(dict.fromkeys(sha1_hex(secret) for secret in found if secret))
+
+    def _plugins(self) -> tuple[Any, ...]:
+        if self._plugin_objects is None:
+            from detect_secrets.settings import get_plugins, transient_settings
+
+            config = {"plugins_used": self._plugins_used} if self._plugins_used else {}
+            try:
+                with transient_settings(config):
+                    self._plugin_objects = tuple(get_plugins())
+            except Exception:  # noqa: BLE001 - a plugin this detect-secrets lacks: the defaults
+                from detect_secrets.settings import default_settings
+
+                with default_settings():
+                    self._plugin_objects = tuple(get_plugins())
+        return self._plugin_objects
 
     def suppression(self, rule: RuleLike, *, path: str, line: int,
                     digests: Iterable[str] = ()) -> Suppression | None:

@@ -169,23 +169,22 @@ class _Digests:
     (its hashed secrets name known values); kept as digests, never as the text."""
 
     def __init__(self, imported: ImportedIgnores | None) -> None:
-        self._wanted = imported is not None and imported.wants_digests
-        self._by_place: dict[tuple[str, int, int], str] = {}
+        self._imported = imported if imported is not None and imported.wants_digests else None
+        self._by_place: dict[tuple[str, int, int], tuple[str, ...]] = {}
 
     def record(self, matches: Iterable[Match]) -> Iterator[Match]:
-        if not self._wanted:
+        imported = self._imported
+        if imported is None:
             yield from matches
             return
-        from etc_policy.ignores import sha1_hex
-
         for match in matches:
-            self._by_place[(match.path, match.line, match.column)] = sha1_hex(
-                match.text.decode("utf-8", "replace"))
+            text = match.text.decode("utf-8", "replace")
+            self._by_place[(match.path, match.line, match.column)] = imported.digests(
+                value=text, line=text)
             yield match
 
     def of(self, finding: Finding) -> tuple[str, ...]:
-        digest = self._by_place.get((finding.path, finding.line, finding.column))
-        return () if digest is None else (digest,)
+        return self._by_place.get((finding.path, finding.line, finding.column), ())
 
 
 def _accepted(finding: Finding, rule: Rule, markers: Markers,
