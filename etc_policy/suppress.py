@@ -5,15 +5,15 @@
 | etc-policy | `# etc-policy: ignore RULE[,RULE]` (IDs or names, `all`) | the named rules | its line; alone on a line, also the next line |
 | gitleaks | `gitleaks:allow` anywhere on the line (case-sensitive) | secret rules | its line |
 | trufflehog | `trufflehog:ignore` anywhere on the line (case-sensitive) | secret rules | its line |
-| detect-secrets | `# pragma: allowlist secret` (also `whitelist`, and `//`, `/* */`, `'`, `--`, `<!-- -->` comments) ending the line | secret rules | its line |
+| detect-secrets | `# pragma: allowlist secret` (also `whitelist`, `allowlist-secret`, and in `//`, `/* */`, `'`, `--`, `<!-- -->` comments) | secret rules | its line |
 | detect-secrets | `# pragma: allowlist nextline secret` alone on a line | secret rules | the next line |
 | dotenv-linter | `# dotenv-linter:off Check1,Check2` … `# dotenv-linter:on Check1` | the DOT rules of those checks | from the `off` line until the `on` line |
 
 Sources of the peers' semantics: gitleaks `detect/detect.go` (`gitleaksAllowSignature`,
 `strings.Contains(finding.Line, …)`), trufflehog `pkg/engine/engine.go` (`ignoreTag`, looked
 for on the line of the result), detect-secrets `detect_secrets/filters/allowlist.py`
-(`get_allowlist_regexes`: the inline pragma must end the line; nothing may precede a
-nextline pragma), dotenv-linter `src/common/comment.rs` and `src/checks.rs` (a comment is
+(`get_allowlist_regexes`: a comment start, then the pragma; nothing but blanks may
+precede a nextline pragma), dotenv-linter `src/common/comment.rs` and `src/checks.rs` (a comment is
 `# dotenv-linter:on|off` followed by check names split on spaces and commas; unknown names
 are dropped, and `off` with no names disables nothing).
 

@@ -10,6 +10,7 @@ in `inspect --reveal`. Redacted hints show at most 4 leading characters and the 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import shutil
@@ -73,6 +74,14 @@ def project(tmp_path: Path) -> Path:
         for encoded in _encodings(value):
             log_lines.append(f"debug {key.lower()} leaked: {encoded} end")
     (root / "logs" / "app.log").write_text("\n".join(log_lines) + "\n")
+    # The peers' ignore files, imported at the project root: their justifications and the
+    # report of unmapped entries reach every output (etc_policy/ignores.py).
+    (root / ".gitleaksignore").write_text(".env.production:generic-api-key:4\n"
+                                          "src/app.js:generic-api-key:9\n")
+    digest = hashlib.sha1(CANARIES["SESSION_SECRET"].encode()).hexdigest()
+    (root / ".secrets.baseline").write_text(json.dumps({"version": "1.5.0", "results": {
+        ".env.staging": [{"type": "Secret Keyword", "filename": ".env.staging",
+                          "hashed_secret": digest, "is_verified": False, "line_number": 4}]}}))
     (root / ".etc-policy.yaml").write_text(
         "environments:\n"
         "  production:\n"
@@ -101,9 +110,12 @@ def _commands(project: Path, out: Path) -> list[tuple[str, ...]]:
         commands.append(("check", p, "-f", fmt, "--fail-on", "note"))
         commands.append(("scan", str(project / "logs"), "--env-file", str(project / ".env.production"),
                          "-f", fmt, "--fail-on", "note"))
+        commands.append(("scan", str(project / "logs"), "--env-file", str(project / ".env.production"),
+                         "-f", fmt, "--baseline", str(out / "scan-baseline.json")))
     for fmt in ("text", "json", "markdown", "sarif", "html"):
         commands.append(("audit", p, "-f", fmt, "--as-of", "2026-11-29"))
     for fmt in ("text", "json"):
+        commands.append(("test", "-f", fmt))
         commands.append(("inspect", p, "-f", fmt))
         commands.append(("rules", "-f", fmt))
         commands.append(("explain", "RWY004", "-f", fmt))
@@ -114,6 +126,9 @@ def _commands(project: Path, out: Path) -> list[tuple[str, ...]]:
     commands.append(("validate", "railway-production", "secrets-hygiene", "dotenv"))
     commands.append(("check", p, "-f", "json", "-o", str(out / "report.json")))
     commands.append(("baseline", p, "-o", str(out / "baseline.json")))
+    commands.insert(0, ("scan", str(project / "logs"), "--env-file",
+                        str(project / ".env.production"), "--write-baseline",
+                        str(out / "scan-baseline.json")))
     return commands
 
 

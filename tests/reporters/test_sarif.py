@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from etc_policy.findings import Finding, Report, Severity, fingerprint
+from etc_policy.findings import Finding, Report, Severity, Suppression, fingerprint
 from etc_policy.reporters.fingerprints import file_line_hashes
 from etc_policy.reporters.sarif import render_sarif
 
@@ -120,7 +120,13 @@ def _cases(root: Path) -> dict[str, str]:
             _finding(sec1, env, 2, key="JWT_SECRET", suppressed=True, suppression="inline"),
             _finding(rwy1, env, 1, key="NODE_ENV", suppressed=True, suppression="baseline"),
             _finding(sec2, env, 5, suppressed=True),
-            _finding(sec3, env, 6)))),
+            _finding(sec3, env, 6),
+            # Who suppressed it: a peer's comment, an imported ignore file.
+            _finding(sec1, env, 3, key="API_TOKEN", suppressed=True, suppression="inline",
+                     suppressed_by=Suppression("inline", "gitleaks", "gitleaks:allow on line 3")),
+            _finding(sec1, env, 4, key="STRIPE_KEY", suppressed=True, suppression="imported",
+                     suppressed_by=Suppression("imported", "secrets-baseline",
+                                               "hashed secret in .secrets.baseline"))))),
         "notices": render(Report(findings=(), notices=(
             "railway.json: skipped, 3 MB is over the size limit",
             "policy pack 'old' is deprecated;\nuse 'railway-production'"))),
@@ -378,7 +384,11 @@ def test_paths_are_relative_encoded_uris(logs: dict[str, dict], root: Path) -> N
 def test_suppressions(logs: dict[str, dict]) -> None:
     results = _run(logs["suppressed"])["results"]
     assert [r.get("suppressions") for r in results] == [
-        [{"kind": "inSource"}], [{"kind": "external"}], [{"kind": "external"}], None]
+        [{"kind": "inSource"}], [{"kind": "external"}], [{"kind": "external"}], None,
+        [{"kind": "inSource", "justification": "gitleaks:allow on line 3",
+          "properties": {"dialect": "gitleaks"}}],
+        [{"kind": "external", "justification": "hashed secret in .secrets.baseline",
+          "properties": {"dialect": "secrets-baseline"}}]]
 
 
 def test_notices_become_notifications(logs: dict[str, dict]) -> None:
