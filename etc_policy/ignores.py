@@ -4,8 +4,7 @@
   `commit:file:rule:line` (gitleaks `detect.go`, `AddFinding`: `File:RuleID:StartLine`, with
   the commit first for git scans); `#` comments and blank lines are skipped. An entry accepts
   our secret findings (rules tagged `secrets`) on that file and line, whatever gitleaks' rule
-  was (its rule IDs are not ours). Files are relative to the ignore file's folder (gitleaks
-  runs at the repository root).
+  was (its rule IDs are not ours).
 - `.secrets.baseline`: detect-secrets' JSON baseline, `results: {filename: [{hashed_secret,
   line_number, type…}]}`, `hashed_secret` being the SHA-1 hex digest of the secret
   (`PotentialSecret.hash_secret`). A secret finding on that file is known, on any line
@@ -16,7 +15,8 @@
   (which would go online). Values are hashed here, in memory; neither a value nor a digest
   is ever printed.
 
-What could not be mapped (an entry that matched no finding of the run) is reported as one
+Paths in both files are relative to the project root (where gitleaks and detect-secrets are
+run), wherever the file itself lives. What could not be mapped (an entry that matched no finding of the run) is reported as one
 notice per file, naming the entries by file and line only.
 """
 
@@ -56,7 +56,7 @@ class ImportedIgnores:
 
     # --- reading ------------------------------------------------------------------------
 
-    def add_gitleaks_ignore(self, path: Path, *, shown: str) -> None:
+    def add_gitleaks_ignore(self, path: Path, *, shown: str, root: Path) -> None:
         entries: list[str] = []
         for number, raw in enumerate(_read(path, shown=shown).splitlines(), start=1):
             text = raw.strip()
@@ -68,11 +68,11 @@ class ImportedIgnores:
                                   "commit:file:rule:line)", path=shown, line=number)
             file, line = parsed
             label = f"{shown}:{number} ({file}:{line})"
-            self._places[(_resolved(path.parent, file), line)] = label
+            self._places[(_resolved(root, file), line)] = label
             entries.append(label)
         self._sources.append((shown, entries))
 
-    def add_secrets_baseline(self, path: Path, *, shown: str) -> None:
+    def add_secrets_baseline(self, path: Path, *, shown: str, root: Path) -> None:
         try:
             data = json.loads(_read(path, shown=shown))
         except json.JSONDecodeError as exc:
@@ -96,7 +96,7 @@ class ImportedIgnores:
                                       "(40 hex digits)", path=shown)
                 line = secret.get("line_number")
                 label = f"{shown} ({file}" + (f":{line})" if isinstance(line, int) else ")")
-                self._hashes[(_resolved(path.parent, file), digest)] = label
+                self._hashes[(_resolved(root, file), digest)] = label
                 entries.append(label)
         self._sources.append((shown, entries))
 
@@ -214,10 +214,10 @@ def load_ignores(*, root: Path, gitleaks_ignore: str | None, secrets_baseline: s
                                    ignores.add_secrets_baseline)):
         if configured is not None:
             path = base_dir / configured
-            add(path, shown=_shown(path))
+            add(path, shown=_shown(path), root=root)
         elif auto_detect and (root / name).is_file():
             path = root / name
-            add(path, shown=_shown(path))
+            add(path, shown=_shown(path), root=root)
             ignores.notices.append(f"{_shown(path)}: imported (found at the project root; set "
                                    "imports.auto_detect: false in the config to stop)")
     return ignores

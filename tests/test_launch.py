@@ -57,6 +57,9 @@ FAST = [
     ["scan", str(AUDIT_LOG), "--jobs", "0"],                      # run()'s own message
     ["scan", str(AUDIT_LOG), "--jobs", "007"],
     ["scan", str(AUDIT_LOG), "--env-file", str(AUDIT_ENV), "--max-per-secret", "1"],
+    ["scan", str(AUDIT_LOG), "--env-file", str(AUDIT_ENV), "--baseline", "no-such-baseline.json"],
+    ["scan", str(AUDIT_LOG), "--baseline=no-such-baseline.json", "-f", "json"],
+    ["scan", str(AUDIT_LOG), "--write-baseline", "no-such-folder/b.json"],
     ["scan", "no-such.log"],
     ["scan"],
 ]
