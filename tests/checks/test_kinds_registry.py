@@ -14,6 +14,7 @@ PARAMS: dict[str, dict] = {
     "regex": {"pattern": "^never$"}, "length": {"min": 200}, "integer": {"min": 1},
     "boolean": {"required": False}, "url": {"https_only": True, "credentials": "forbidden"},
     "reference": {"mode": "required"}, "required": {"keys": ["X"]}, "forbidden": {"keys": ["X"]},
+    "template_sync": {"direction": "missing_in_template"},
     "pointer_required": {"pointers": ["/deploy/healthcheckPath"]},
 }
 SENTINELS = ["FAKEs3cr3tVALUE-x9Q2", "http://user:FAKEs3cr3tVALUE@localhost", "FAKE", "changeme-FAKE",
