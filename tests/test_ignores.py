@@ -5,7 +5,6 @@ auto-detection, the report of what could not be mapped, and bad files (exit 2)."
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +18,9 @@ TEMPLATE = f"NODE_ENV=development\nSTRIPE_SECRET_KEY={STRIPE}\n"
 
 
 @pytest.fixture()
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / ".env.example").write_text(TEMPLATE)
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     return tmp_path
 
 

@@ -8,7 +8,6 @@ message that never carries the example's value."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -77,8 +76,8 @@ def test_the_command_on_the_shipped_packs(capsys: pytest.CaptureFixture[str]) ->
 
 
 @pytest.fixture()
-def team(tmp_path: Path) -> Path:
-    os.chdir(tmp_path)
+def team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "team.yaml").write_text(PACK)
     return tmp_path / "team.yaml"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -130,9 +129,9 @@ other_key=2
 
 
 @pytest.fixture()
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / ".env.production").write_text(ENV)
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     return tmp_path
 
 

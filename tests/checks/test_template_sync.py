@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from cli_support import run_main, valid_report
 
 
+@pytest.fixture(autouse=True)
+def _own_cwd(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)   # restored after each test: others read paths from the root
+
+
 def _findings(capsys: pytest.CaptureFixture[str], root: Path) -> list[tuple[str, int, str, str]]:
-    os.chdir(root)
     document = valid_report(run_main(capsys, "check", ".", "--pack", "dotenv", "-f", "json",
                                      "--fail-on", "never").out)
     return [(f["path"], f["line"], f["rule_id"], f["key"]) for f in document["findings"]
@@ -45,7 +48,6 @@ def test_nothing_without_a_template_or_production(capsys: pytest.CaptureFixture[
 def test_values_never_reach_a_message(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / ".env.production").write_text("TOKEN=FAKEsecretVALUE1234567890\n")
     (tmp_path / ".env.example").write_text("OTHER=FAKEexampleVALUE\n")
-    os.chdir(tmp_path)
     result = run_main(capsys, "check", ".", "--pack", "dotenv", "-f", "json")
     assert "FAKEsecretVALUE" not in result.all and "FAKEexampleVALUE" not in result.all
     assert {f["rule_id"] for f in json.loads(result.out)["findings"]} >= {"DOT030", "DOT031"}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -37,11 +36,11 @@ EXPECTED = {2: "gitleaks", 3: None, 5: "etc-policy", 6: "trufflehog", 7: "detect
 
 
 @pytest.fixture()
-def folder(tmp_path: Path) -> Path:
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "app.log").write_text(LOG)
     with gzip.open(tmp_path / "app.log.gz", "wt") as stream:
         stream.write(LOG)
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
