@@ -34,7 +34,6 @@ from etc_policy.suppress import RuleLike, is_secret_rule
 
 GITLEAKS_IGNORE = ".gitleaksignore"
 SECRETS_BASELINE = ".secrets.baseline"
-MAX_IGNORE_BYTES = 20_000_000
 _COMMIT = re.compile(r"^[0-9a-fA-F]{7,64}$")
 MAX_LISTED = 5     # unmapped entries named in a notice; the rest are counted
 
@@ -189,19 +188,13 @@ def _resolved(base: Path, file: str) -> str:
 
 
 def _read(path: Path, *, shown: str) -> str:
+    """The file's text through the one safe read (regular files only, size cap)."""
+    from etc_policy.sources.files import read_input_bytes
+
     try:
-        if path.stat().st_size > MAX_IGNORE_BYTES:
-            raise SourceError("ignore file is too large", path=shown)
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SourceError("ignore file not found", path=shown) from None
-    except IsADirectoryError:
-        raise SourceError("ignore file is a directory", path=shown) from None
+        return read_input_bytes(path, display_path=shown).decode("utf-8")
     except UnicodeDecodeError:
-        raise SourceError("ignore file is not valid UTF-8", path=shown) from None
-    except OSError as exc:
-        raise SourceError(f"cannot read ignore file ({exc.strerror or type(exc).__name__})",
-                          path=shown) from None
+        raise SourceError("not valid UTF-8", path=shown) from None
 
 
 def load_ignores(*, root: Path, gitleaks_ignore: str | None, secrets_baseline: str | None,
