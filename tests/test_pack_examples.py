@@ -44,7 +44,10 @@ def _shipped() -> tuple:
 def test_every_shipped_example_holds() -> None:
     results = run_examples(flatten(_shipped()), _shipped())
     assert [r for r in results if not r.ok] == []
-    assert len(results) >= 130
+    assert len(results) >= 140
+    # the log rules' examples went through the scan
+    assert {r.rule_id for r in results if r.rule_id.startswith("LOG")} == {
+        "LOG001", "LOG002", "LOG003", "LOG004", "LOG005"}
 
 
 VALUE_KINDS = {"equals", "one_of", "not_one_of", "regex", "length", "entropy", "boolean",
@@ -70,7 +73,7 @@ def test_the_command_on_the_shipped_packs(capsys: pytest.CaptureFixture[str]) ->
     document = json.loads(result.out)
     assert document["summary"]["failed"] == 0
     assert document["summary"]["examples"] == len(document["examples"]) >= 130
-    assert {e["rule_id"][:3] for e in document["examples"]} == {"RWY", "SEC", "DOT"}
+    assert {e["rule_id"][:3] for e in document["examples"]} == {"RWY", "SEC", "DOT", "LOG"}
     text = run_main(capsys, "test", "railway-production")
     assert text.code == 0 and text.out.endswith("failed\n") and "RWY001" not in text.out
 

@@ -12,13 +12,16 @@ example fails, 2 for a broken pack.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from etc_policy.commands.common import DataFormat, check_output_path, emit, load_project
 from etc_policy.errors import ExitCode
 from etc_policy.record import record
+from etc_policy.scan.findings import LOG_KIND
+
+LOG_SUFFIXES = frozenset({".log", ".ndjson", ".gz"})
 
 if TYPE_CHECKING:
     from etc_policy.findings import Finding
@@ -59,9 +62,12 @@ def run(packs: Sequence[str], *, config: str | None, output_format: DataFormat,
 def run_examples(tested: Sequence[Pack], loaded: Sequence[Pack]) -> list[ExampleResult]:
     """Every example of every rule of `tested` (the packs whose rules are tested), classified
     by the secrets of `loaded` (those packs and what they extend)."""
+    from etc_policy.policy import flatten
     from etc_policy.secrets.classify import SecretClassifier
 
     classifier = SecretClassifier.from_packs(tuple(loaded))
+    # Log rules resolve overlaps between themselves (scan/findings.py): run them together.
+    log_rules = {r.id: r for pack in flatten(loaded) for r in pack.rules if r.kind == LOG_KIND}
     results = []
     for pack in tested:
         for rule in pack.rules:
@@ -71,16 +77,17 @@ def run_examples(tested: Sequence[Pack], loaded: Sequence[Pack]) -> list[Example
                 for index, example in enumerate(getattr(rule.examples, group)):
                     label = f"{group}[{index}]" + (f" ({example.name})" if example.name else "")
                     problem = check_example(rule, example, must_fail=group == "must_fail",
-                                            classifier=classifier)
+                                            classifier=classifier, log_rules=log_rules)
                     results.append(ExampleResult(rule.id, pack.name, label, problem is None,
                                                  problem))
     return results
 
 
 def check_example(rule: Rule, example: Example, *, must_fail: bool,
-                  classifier: SecretClassifier) -> str | None:
+                  classifier: SecretClassifier,
+                  log_rules: Mapping[str, Rule] | None = None) -> str | None:
     """None when the example holds, else what went wrong (keys and lines, never values)."""
-    found = example_findings(rule, example, classifier=classifier)
+    found = example_findings(rule, example, classifier=classifier, log_rules=log_rules)
     shown = "; ".join(f"line {f.line}" + (f" {f.key}" if f.key else "") for f in found)
     if not must_fail:
         return None if not found else f"expected no finding, got {len(found)}: {shown}"
@@ -96,8 +103,11 @@ def check_example(rule: Rule, example: Example, *, must_fail: bool,
     return None
 
 
-def example_findings(rule: Rule, example: Example, *,
-                     classifier: SecretClassifier) -> list[Finding]:
+def example_findings(rule: Rule, example: Example, *, classifier: SecretClassifier,
+                     log_rules: Mapping[str, Rule] | None = None) -> list[Finding]:
+    """The active findings of `rule` on the example. A log rule (`no_secret_in_logs`) runs
+    as `etc-policy scan` does: the example's `.log`/`.ndjson`/`.gz` files are scanned for the
+    secrets of its `.env` files, with the other `log_rules`."""
     import tempfile
 
     from etc_policy.discovery import discover, load_workspace
@@ -116,7 +126,14 @@ def example_findings(rule: Rule, example: Example, *,
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         workspace = load_workspace(discover(root), root=root)
-        report = evaluate(workspace, (rule,), classifier, now=now)
+        if rule.kind == LOG_KIND:
+            from etc_policy.commands.scan import scan_report
+
+            logs = sorted(str(p) for p in root.rglob("*") if p.suffix in LOG_SUFFIXES)
+            report = scan_report(logs, workspace=workspace, classifier=classifier, now=now,
+                                 rules={**(log_rules or {}), rule.id: rule})
+        else:
+            report = evaluate(workspace, (rule,), classifier, now=now)
     return sorted((f for f in report.active() if f.rule_id == rule.id),
                   key=lambda f: (f.line, f.path, f.key or ""))
 
