@@ -133,10 +133,11 @@ def _commands(project: Path, out: Path) -> list[tuple[str, ...]]:
 
 
 def test_no_canary_in_any_output_or_file(capsys: pytest.CaptureFixture[str], project: Path,
-                                         tmp_path: Path, cache_home: Path) -> None:
+                                         tmp_path: Path, cache_home: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    os.chdir(project)
+    monkeypatch.chdir(project)  # restored afterwards: later tests must not depend on order
     # record rotations first, so a ledger exists and every rotation/audit path has data
     recorded = run_main(capsys, "rotation", "record", str(project), "--rotated-on",
                         "2026-06-01", "--as-of", "2026-06-01")
