@@ -10,6 +10,7 @@ Environment from file names (`environment_from_filename`):
   templates `.env.example` / `.sample` / `.template` / `.dist` / `.defaults` and
   `.env.production.example` → None: they document variables, they configure no environment
   (not even under `--environment`; only the config can give them one);
+  `.env.keys` / `.env.vault` (key stores of every environment) → None, even under `--environment`;
   `railway-variables.production.json`, `railway-environment-staging.json` → the suffix.
 """
 
@@ -21,6 +22,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from etc_policy.encryption import is_key_store_name
 from etc_policy.errors import SourceError
 from etc_policy.model import Source, SourceKind, Workspace
 from etc_policy.record import record
@@ -98,6 +100,8 @@ def kind_from_filename(name: str) -> SourceKind | None:
 
 
 def environment_from_filename(name: str) -> str | None:
+    if is_key_store_name(name):
+        return None   # dotenvx's `.env.keys`, dotenv-vault's `.env.vault`: keys of every environment
     parts = _name_parts(name)
     if any(part in TEMPLATE_WORDS for part in parts):
         return None
@@ -179,7 +183,7 @@ def _environment(spec: SourceSpec, *, override: str | None) -> str | None:
     no environment under `--environment`: `check --environment production .` means the
     production sources, not `.env.example` checked as if it were one (its empty values and
     placeholders would all be findings). The config can still name a template's environment."""
-    if is_template_name(spec.path.name):
+    if is_template_name(spec.path.name) or is_key_store_name(spec.path.name):
         return spec.environment
     return override or spec.environment or environment_from_filename(spec.path.name)
 

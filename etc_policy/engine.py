@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.discovery import is_template_name, path_ignored
+from etc_policy.encryption import DOTENVX, SOPS, is_encryption_metadata, is_key_store_name
 from etc_policy.findings import Finding, Report, fingerprint
 from etc_policy.model import Entry, Source, SourceKind, Workspace
 from etc_policy.policy import Rule
@@ -47,7 +48,8 @@ def evaluate(workspace: Workspace, rules: Sequence[Rule], classifier: SecretClas
     suppressions = {s.path: markers_of_text(s.text) for s in sources
                     if s.kind is SourceKind.DOTENV}
     findings: list[Finding] = []
-    notices: list[str] = _parse_notices(sources) + _no_environment_notices(sources, rules, kinds)
+    notices: list[str] = (_parse_notices(sources) + _no_environment_notices(sources, rules, kinds)
+                          + _encryption_notices(sources))
     for rule in rules:
         module = kinds.get(rule.kind)
         if module is None or rule.params is None:
@@ -87,7 +89,8 @@ def _no_environment_notices(sources: Sequence[Source], rules: Sequence[Rule],
     notices = []
     for source in sources:
         if (source.environment is not None or not source.kind.holds_variables
-                or is_template_name(PurePosixPath(source.path).name)):
+                or is_template_name(PurePosixPath(source.path).name)
+                or is_key_store_name(PurePosixPath(source.path).name)):
             continue
         skipped = [r for r in for_environments if source.kind in _source_kinds(r, kinds[r.kind])]
         if skipped:
@@ -96,6 +99,31 @@ def _no_environment_notices(sources: Sequence[Source], rules: Sequence[Rule],
                            f"--environment or the config), so {len(skipped)} rules for "
                            f"{', '.join(named)} skipped it")
     return notices
+
+
+def _encryption_notices(sources: Sequence[Source]) -> list[str]:
+    """One notice per file whose encrypted values stayed ciphertext (no key, or a wrong one):
+    how many values no rule could check, and how to provide the key. Then the decryption
+    stage's own notes (which key was missing, what failed), which never hold a value."""
+    notices = []
+    for source in sources:
+        locked = [e for e in source.effective().values()
+                  if e.ciphertext is not None and not is_encryption_metadata(e.key)]
+        if locked:
+            formats = sorted({str(e.ciphertext) for e in locked})
+            how = " ".join(_KEY_HOWTO[f] for f in formats)
+            notices.append(f"{source.path}: {len(locked)} encrypted values "
+                           f"({', '.join(formats)}) could not be checked: {how}")
+        notices.extend(source.notices)
+    return notices
+
+
+_KEY_HOWTO = {
+    DOTENVX: ("to check them, set DOTENV_PRIVATE_KEY_<ENVIRONMENT> (or DOTENV_PRIVATE_KEY) in "
+              "the environment or pass --keys FILE (a .env.keys kept outside the repository)."),
+    SOPS: ("to check them, put sops on PATH with its key (SOPS_AGE_KEY_FILE, SOPS_AGE_KEY, "
+             "a PGP or cloud KMS key) available."),
+}
 
 
 def _default_registry() -> Mapping[str, ModuleType]:
@@ -130,13 +158,13 @@ def _runs(rule: Rule, module: ModuleType, workspace: Workspace, is_secret: _Memo
           now: datetime | None) -> Iterator[_Run]:
     sources = _select_sources(rule, module, workspace)
     if module.SCOPE == "workspace":
-        entries = tuple(e for s in sources for e in _select_entries(rule, s, is_secret))
+        entries = tuple(e for s in sources for e in _select_entries(rule, s, is_secret, module))
         selected = Workspace(root=workspace.root, sources=sources)
         yield _Run(CheckContext(workspace=selected, source=None, entry=None, entries=entries,
                                 is_secret=is_secret, now=now))
         return
     for source in sources:
-        entries = _select_entries(rule, source, is_secret)
+        entries = _select_entries(rule, source, is_secret, module)
         if module.SCOPE == "source":
             yield _Run(CheckContext(workspace=workspace, source=source, entry=None,
                                     entries=entries, is_secret=is_secret, now=now))
@@ -170,9 +198,16 @@ def _default_sources(rule: Rule, module: ModuleType) -> tuple[SourceKind, ...]:
     return tuple(SourceKind)
 
 
-def _select_entries(rule: Rule, source: Source, is_secret: _Memo) -> tuple[Entry, ...]:
+def _select_entries(rule: Rule, source: Source, is_secret: _Memo,
+                    module: ModuleType | None = None) -> tuple[Entry, ...]:
+    """The rule's entries. Ciphertext and encryption metadata (`DOTENV_PUBLIC_KEY*`,
+    `sops_*`) are left out unless the kind declares READS_CIPHERTEXT (the at-rest kinds): no
+    value rule judges ciphertext, no lint rule judges what dotenvx and sops write."""
     select = rule.select
     entries = select.pick(source.effective().values())
+    if not getattr(module, "READS_CIPHERTEXT", False):
+        entries = (e for e in entries
+                   if e.ciphertext is None and not is_encryption_metadata(e.key))
     if select.secrets:
         entries = (e for e in entries if is_secret(e))
     return tuple(entries)

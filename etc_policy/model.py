@@ -15,6 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 
+from etc_policy.encryption import encryption_of
 from etc_policy.record import field, record
 
 
@@ -55,11 +56,20 @@ class Entry:
     service: str | None = None   # railway environment config: the service id; None = shared/only
     sealed: bool | None = None   # railway environment config: isSealed; None = unknown
     quote: str | None = None     # dotenv: the quote that wrapped the value ('"', "'", '`') or None
+    # "dotenvx" / "sops" when `value` is the plaintext decrypted in memory from that format
+    # (sources/decrypt.py); None for a value read as written.
+    decrypted_from: str | None = None
 
     @property
     def text(self) -> str | None:
         """The value as a string, or None for non-string config values (numbers, objects…)."""
         return self.value if isinstance(self.value, str) else None
+
+    @property
+    def ciphertext(self) -> str | None:
+        """"dotenvx" / "sops" while the value is still ciphertext (no key was given): no rule
+        judges it, and it is neither a secret nor a drift."""
+        return encryption_of(self.value)
 
     @property
     def is_reference(self) -> bool:
@@ -92,6 +102,9 @@ class Source:
     environment: str | None
     entries: tuple[Entry, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    # Tool notices about this source that are no finding (decryption: which key is missing,
+    # which values could not be decrypted). Never a value, a key or ciphertext.
+    notices: tuple[str, ...] = ()
     text: str = field(default="", repr=False)          # raw text (dotenv lint rules read lines)
     document: object = field(default=None, repr=False)  # railway config: the parsed document
     # effective(), built once: every rule asks (with 200,000 keys, 48 rebuilds took 1.4 s).

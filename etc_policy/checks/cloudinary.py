@@ -9,7 +9,8 @@ or the three variables CLOUDINARY_CLOUD_NAME, CLOUDINARY_API_KEY and CLOUDINARY_
     name that is not a name (patterns from trufflehog's Cloudinary detector; configurable);
   - both forms present but naming a different key, secret or cloud (compared in memory,
     never shown).
-Railway references and sealed (hidden) values are taken as present and well-formed.
+Railway references and sealed (hidden) values are taken as present and well-formed;
+encrypted values that could not be decrypted leave the set unjudged.
 
 Params:
   required: report when no Cloudinary credentials are set at all (default false)
@@ -69,6 +70,8 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
     if ctx.source is None:
         return
     entries = ctx.source.effective()
+    if any(e.ciphertext is not None for k in (URL_KEY, *SEPARATE) if (e := entries.get(k))):
+        return  # encrypted and no key given: nothing to judge (the engine's notice counts them)
     url = entries.get(URL_KEY) if present(entries.get(URL_KEY)) else None
     separate = {k: entries[k] for k in SEPARATE if present(entries.get(k))}
     if url is None and not separate:

@@ -76,8 +76,8 @@ def _compare(dotenv: Source, exports: list[Source], *, sealed: set[str], hasher:
 def _any_equal(entry: Entry, matches: list[Entry | None], exports: list[Source],
                hasher: KeyedHasher) -> bool:
     mine = entry.text
-    if mine is None or entry.is_reference:
-        return True  # rendered by Railway: only presence can be compared
+    if mine is None or entry.is_reference or entry.ciphertext is not None:
+        return True  # rendered by Railway, or encrypted without a key: only presence compares
     if "\n" in mine and any(e.kind is SourceKind.RAILWAY_VARIABLES_KV for e in exports):
         return True  # `--kv` cannot carry multi-line values faithfully
     digest = hasher.digest(mine)

@@ -61,7 +61,7 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
 
 def _candidate(entry: Entry, params: Params) -> bool:
     value = entry.text
-    if value is None or entry.is_reference or len(value.strip()) < params.min_length:
+    if value is None or entry.is_reference or entry.ciphertext is not None or len(value.strip()) < params.min_length:
         return False
     return not is_placeholder(value) and not is_known_weak(value)
 

@@ -71,7 +71,7 @@ def signing_keys(workspace: Workspace, *, is_key: Callable[[str], bool]) -> tupl
 
 
 def _usable(entry: Entry) -> bool:
-    return bool(entry.text) and not entry.is_reference
+    return bool(entry.text) and not entry.is_reference and entry.ciphertext is None
 
 
 class JwtVerifier:

@@ -6,6 +6,8 @@ The union of every loaded pack's `secrets` section decides:
 2. otherwise the value is a secret if a detector recognises it. Railway references
    (`${{ … }}`), empty values and obvious non-secrets (`true`, `3000`) never are: the
    reference is rendered by Railway, the others carry nothing to protect.
+Ciphertext (dotenvx `encrypted:…`, SOPS `ENC[…]`) and encryption metadata
+(`DOTENV_PUBLIC_KEY*`, `sops_*`) are never secrets: after decryption the plaintext is classified.
 `not_keys` only withdraws the key match (`NEXT_PUBLIC_*`); a live key pasted into a public
 variable is still caught by the detectors.
 """
@@ -16,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from etc_policy.encryption import is_encryption_metadata
 from etc_policy.model import Entry
 from etc_policy.patterns import PackRegex, compile_pack_regex
 from etc_policy.record import record
@@ -87,6 +90,10 @@ class SecretClassifier:
                 f"detectors={[name for name, _ in self._detectors]})")
 
     def classify(self, entry: Entry) -> SecretReason | None:
+        if entry.ciphertext is not None or is_encryption_metadata(entry.key):
+            # Ciphertext protects itself (and changes at every encryption: no needle, no
+            # fingerprint); a dotenvx public key and sops_* metadata are written by the tools.
+            return None
         by_key = self.reason_for_key(entry.key)
         if by_key is not None:
             empty = entry.value is None or entry.value == ""
