@@ -54,6 +54,11 @@ Environment = Annotated[str | None, typer.Option(
     "--environment", "-e", metavar="NAME",
     help="Environment of every source (overrides file names and the config).",
     show_default=False)]
+Keys = Annotated[str | None, typer.Option(
+    "--keys", metavar="FILE",
+    help="A dotenvx .env.keys file (kept outside the repository) to decrypt encrypted "
+         "values in memory; DOTENV_PRIVATE_KEY* in the environment work too.",
+    show_default=False)]
 Format = Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")]
 ReportFormat = Annotated[OutputFormat, typer.Option(
     "--format", "-f",
@@ -78,7 +83,7 @@ def _root(version: Annotated[bool, typer.Option(
 
 
 @app.command()
-def check(paths: Paths = None, pack: Packs = None, config: Config = None,
+def check(paths: Paths = None, pack: Packs = None, config: Config = None, keys: Keys = None,
           environment: Environment = None, output_format: ReportFormat = OutputFormat.AUTO,
           output: Output = None,
           fail_on: Annotated[FailOn | None, typer.Option(
@@ -107,7 +112,7 @@ def check(paths: Paths = None, pack: Packs = None, config: Config = None,
     from etc_policy.commands import check as command
 
     # launch.py's fast path calls from_cli too, with the same names (its option table).
-    return command.from_cli(paths=paths, pack=pack, config=config, environment=environment,
+    return command.from_cli(paths=paths, pack=pack, config=config, keys=keys, environment=environment,
                             output_format=output_format, output=output, fail_on=fail_on,
                             quiet=quiet, baseline=baseline, sarif_category=sarif_category,
                             as_of=as_of, update_ledger=update_ledger, skip_rotation=skip_rotation)
@@ -136,7 +141,7 @@ def validate(packs: Annotated[list[str], typer.Argument(
 
 
 @app.command()
-def inspect(paths: Paths = None, pack: Packs = None, config: Config = None,
+def inspect(paths: Paths = None, pack: Packs = None, config: Config = None, keys: Keys = None,
             environment: Environment = None, output_format: Format = DataFormat.TEXT,
             output: Output = None,
             reveal: Annotated[bool, typer.Option(
@@ -145,7 +150,7 @@ def inspect(paths: Paths = None, pack: Packs = None, config: Config = None,
     """Show what each source contributes: keys, lines, which are secrets and why."""
     from etc_policy.commands import inspect as command
 
-    return command.run(paths or ["."], packs=pack or (), config=config, environment=environment,
+    return command.run(paths or ["."], packs=pack or (), config=config, keys=keys, environment=environment,
                        output_format=output_format, output=output, reveal=reveal)
 
 
@@ -195,7 +200,7 @@ def scan(paths: Annotated[list[str] | None, typer.Argument(
              "--railway-vars", metavar="FILE",
              help="A Railway variables export whose secret values are looked for (repeatable).",
              show_default=False)] = None,
-         pack: Packs = None, config: Config = None, environment: Environment = None,
+         pack: Packs = None, config: Config = None, keys: Keys = None, environment: Environment = None,
          output_format: ReportFormat = OutputFormat.AUTO, output: Output = None,
          fail_on: Annotated[FailOn | None, typer.Option(
              "--fail-on", help="Lowest severity that fails the run (default: config, error).",
@@ -230,7 +235,7 @@ def scan(paths: Annotated[list[str] | None, typer.Argument(
     from etc_policy.commands import scan as command
 
     return command.from_cli(paths=paths, env_file=env_file, railway_vars=railway_vars,
-                            pack=pack, config=config, environment=environment,
+                            pack=pack, config=config, keys=keys, environment=environment,
                             output_format=output_format.value, output=output,
                             fail_on=None if fail_on is None else fail_on.value, jobs=jobs,
                             ignore=ignore, detect_secrets=detect_secrets, quiet=quiet,
@@ -253,7 +258,7 @@ Environments = Annotated[list[str] | None, typer.Option(
 
 
 @rotation_app.command("status")
-def rotation_status(paths: Paths = None, pack: Packs = None, config: Config = None,
+def rotation_status(paths: Paths = None, pack: Packs = None, config: Config = None, keys: Keys = None,
                     environment: Environments = None, as_of: AsOf = None,
                     output_format: Annotated[str, typer.Option(
                         "--format", "-f", help="table or json.")] = "table",
@@ -261,14 +266,14 @@ def rotation_status(paths: Paths = None, pack: Packs = None, config: Config = No
     """Every secret: environment, key, age, due date, state."""
     from etc_policy.commands import rotation as command
 
-    return command.status(paths or ["."], packs=pack or (), config=config,
+    return command.status(paths or ["."], packs=pack or (), config=config, keys=keys,
                           environments=environment or (), as_of=as_of,
                           output_format=command.StatusFormat(_choice(output_format, command.StatusFormat)),
                           output=output)
 
 
 @rotation_app.command("report")
-def rotation_report(paths: Paths = None, pack: Packs = None, config: Config = None,
+def rotation_report(paths: Paths = None, pack: Packs = None, config: Config = None, keys: Keys = None,
                     environment: Environments = None, as_of: AsOf = None,
                     within: Annotated[int, typer.Option(
                         "--within", metavar="DAYS", help="Secrets due within DAYS (overdue ones "
@@ -279,14 +284,14 @@ def rotation_report(paths: Paths = None, pack: Packs = None, config: Config = No
     """Secrets due for rotation soon, as a table, Markdown, JSON or an iCalendar file."""
     from etc_policy.commands import rotation as command
 
-    return command.report(paths or ["."], packs=pack or (), config=config,
+    return command.report(paths or ["."], packs=pack or (), config=config, keys=keys,
                           environments=environment or (), as_of=as_of, within=within,
                           output_format=command.ReportFormat(_choice(output_format, command.ReportFormat)),
                           output=output)
 
 
 @rotation_app.command("record")
-def rotation_record(paths: Paths = None, pack: Packs = None, config: Config = None,
+def rotation_record(paths: Paths = None, pack: Packs = None, config: Config = None, keys_file: Keys = None,
                     environment: Environments = None,
                     key: Annotated[list[str] | None, typer.Option(
                         "--key", "-k", metavar="KEY", help="Only this key (repeatable).",
@@ -301,7 +306,7 @@ def rotation_record(paths: Paths = None, pack: Packs = None, config: Config = No
     """Record that secrets were rotated (their current values) in the rotation ledger."""
     from etc_policy.commands import rotation as command
 
-    return command.record(paths or ["."], packs=pack or (), config=config,
+    return command.record(paths or ["."], packs=pack or (), config=config, keys_file=keys_file,
                           environments=environment or (), keys=key or (), rotated_on=rotated_on,
                           as_of=as_of, note=note)
 
@@ -317,7 +322,7 @@ def _choice(value: str, enum: type) -> str:
 
 
 @app.command()
-def audit(paths: Paths = None, pack: Packs = None, config: Config = None,
+def audit(paths: Paths = None, pack: Packs = None, config: Config = None, keys: Keys = None,
           output_format: Annotated[str, typer.Option(
               "--format", "-f", help="text, markdown, json, sarif or html.")] = "text",
           output: Output = None,
@@ -331,7 +336,7 @@ def audit(paths: Paths = None, pack: Packs = None, config: Config = None,
     """Audit every environment: check, rotation, log scan, cross-environment reuse, drift."""
     from etc_policy.commands import audit as command
 
-    return command.run(paths or ["."], packs=pack or (), config=config,
+    return command.run(paths or ["."], packs=pack or (), config=config, keys=keys,
                        output_format=command.AuditFormat(_choice(output_format, command.AuditFormat)),
                        output=output, fail_on=fail_on, as_of=as_of, update_ledger=update_ledger)
 

@@ -165,17 +165,30 @@ def _glob_regex(glob: str) -> re.Pattern[str]:
 # --- loading ---------------------------------------------------------------------------------
 
 def load_workspace(specs: Sequence[SourceSpec], *, root: Path, environment: str | None = None,
-                   ignore_paths: Sequence[str] = ()) -> Workspace:
+                   ignore_paths: Sequence[str] = (), keys_file: Path | None = None) -> Workspace:
+    """Load every spec. A source holding ciphertext is decrypted in memory with the keys the
+    user gave (`keys_file`, the process environment; sources/decrypt.py), imported only then."""
     sources: list[Source] = []
     seen: set[str] = set()
+    keys = None
     for spec in specs:
         shown = display_path(spec.path, root=root)
         if shown in seen or path_ignored(shown, ignore_paths):
             continue
         seen.add(shown)
-        sources.append(load_source(spec, display=shown,
-                                   environment=_environment(spec, override=environment)))
+        source = load_source(spec, display=shown,
+                             environment=_environment(spec, override=environment))
+        if _has_ciphertext(source):
+            from etc_policy.sources.decrypt import KeyRing, decrypt_source
+
+            keys = keys or KeyRing.gather(keys_file=keys_file)
+            source = decrypt_source(source, spec.path, keys)
+        sources.append(source)
     return Workspace(root=root, sources=tuple(sources))
+
+
+def _has_ciphertext(source: Source) -> bool:
+    return source.kind.holds_variables and any(e.ciphertext is not None for e in source.entries)
 
 
 def _environment(spec: SourceSpec, *, override: str | None) -> str | None:

@@ -109,7 +109,7 @@ def _encryption_notices(sources: Sequence[Source]) -> list[str]:
     for source in sources:
         locked = [e for e in source.effective().values()
                   if e.ciphertext is not None and not is_encryption_metadata(e.key)]
-        if locked:
+        if locked and not source.notices:
             formats = sorted({str(e.ciphertext) for e in locked})
             how = " ".join(_KEY_HOWTO[f] for f in formats)
             notices.append(f"{source.path}: {len(locked)} encrypted values "

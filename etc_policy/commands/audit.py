@@ -76,16 +76,18 @@ class AuditReport:
 
 
 def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
+        keys: str | None = None,
         output_format: AuditFormat, output: str | None, fail_on: FailOn | None,
         as_of: str | None, update_ledger: bool) -> int:
     target = check_output_path(output)
-    project, audit = build_audit(paths, packs=packs, config=config, fail_on=fail_on,
+    project, audit = build_audit(paths, packs=packs, config=config, keys=keys, fail_on=fail_on,
                                  as_of=as_of, update_ledger=update_ledger)
     emit(lambda stream: render(audit, stream, output_format, project=project), output=target)
     return ExitCode.FINDINGS if audit.failed else ExitCode.OK
 
 
 def build_audit(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
+                keys: str | None = None,
                 fail_on: FailOn | None, as_of: str | None,
                 update_ledger: bool = False) -> tuple[Project, AuditReport]:
     from etc_policy.commands.rotation import today
@@ -97,7 +99,8 @@ def build_audit(paths: Sequence[str], *, packs: Sequence[str], config: str | Non
     from etc_policy.secrets.classify import SecretClassifier
 
     day = today(as_of)
-    project = load_project(root=project_root(paths), config_file=config, packs=packs)
+    project = load_project(root=project_root(paths), config_file=config, packs=packs,
+                           keys=keys)
     workspace = load_sources(paths, project=project, environment=None)
     classifier = SecretClassifier.from_packs(project.packs)
     report = evaluate(workspace, project.rules, classifier, ignore_paths=project.ignore_paths,

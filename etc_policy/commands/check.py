@@ -13,12 +13,13 @@ from etc_policy.findings import FailOn, Report
 
 
 def from_cli(*, paths: Sequence[str] | None, pack: Sequence[str] | None, config: str | None,
+             keys: str | None = None,
              environment: str | None, output_format: str, output: str | None,
              fail_on: str | None, quiet: bool, baseline: str | None, sarif_category: str,
              as_of: str | None, update_ledger: bool, skip_rotation: bool) -> int:
     """The command line's options by typer's parameter names (cli.check), as typer passes
     them or as launch.py's fast path does (choices as their string values)."""
-    return run(paths or ["."], packs=pack or (), config=config, environment=environment,
+    return run(paths or ["."], packs=pack or (), config=config, keys=keys, environment=environment,
                output_format=OutputFormat(output_format), output=output,
                fail_on=None if fail_on is None else FailOn(fail_on), quiet=quiet,
                baseline=baseline, sarif_category=sarif_category, as_of=as_of,
@@ -26,12 +27,12 @@ def from_cli(*, paths: Sequence[str] | None, pack: Sequence[str] | None, config:
 
 
 def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
-        environment: str | None, output_format: OutputFormat, output: str | None,
+        keys: str | None = None, environment: str | None, output_format: OutputFormat, output: str | None,
         fail_on: FailOn | None, quiet: bool, baseline: str | None = None,
         sarif_category: str = "etc-policy", as_of: str | None = None,
         update_ledger: bool = False, skip_rotation: bool = False) -> int:
     target = check_output_path(output)
-    project, report = evaluate_project(paths, packs=packs, config=config,
+    project, report = evaluate_project(paths, packs=packs, config=config, keys=keys,
                                        environment=environment, baseline=baseline, as_of=as_of,
                                        update_ledger=update_ledger, skip_rotation=skip_rotation)
     threshold = fail_on or project.config.config.fail_on
@@ -45,6 +46,7 @@ def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
 
 
 def evaluate_project(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
+                     keys: str | None = None,
                      environment: str | None, baseline: str | None = None,
                      as_of: str | None = None, update_ledger: bool = False,
                      skip_rotation: bool = False) -> tuple[Project, Report]:
@@ -59,7 +61,8 @@ def evaluate_project(paths: Sequence[str], *, packs: Sequence[str], config: str 
         from etc_policy.baseline import load
 
         accepted = load(Path(baseline))
-    project = load_project(root=project_root(paths), config_file=config, packs=packs)
+    project = load_project(root=project_root(paths), config_file=config, packs=packs,
+                           keys=keys)
     workspace = load_sources(paths, project=project, environment=environment)
     classifier = SecretClassifier.from_packs(project.packs)
     day = now = None

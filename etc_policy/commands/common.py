@@ -54,6 +54,7 @@ class Project:
     config: LoadedConfig
     packs: tuple["Pack", ...]
     rules: tuple["Rule", ...]
+    keys_file: Path | None = None   # --keys: a dotenvx .env.keys to decrypt with (never shown)
 
     @property
     def ignore_paths(self) -> tuple[str, ...]:
@@ -81,7 +82,8 @@ def project_root(paths: Sequence[str]) -> Path:
     return Path(".")
 
 
-def load_project(*, root: Path, config_file: str | None, packs: Sequence[str]) -> Project:
+def load_project(*, root: Path, config_file: str | None, packs: Sequence[str],
+                 keys: str | None = None) -> Project:
     """Config (explicit or found in `root`), packs (`--pack` wins over the config), rules."""
     from etc_policy.policy import RuleOverride, flatten, load_pack, resolve_rules, \
         shipped_pack_names
@@ -95,7 +97,11 @@ def load_project(*, root: Path, config_file: str | None, packs: Sequence[str]) -
     overrides = {rule_id: RuleOverride(severity=setting.severity, enabled=setting.enabled)
                  for rule_id, setting in loaded.config.rules.items()}
     rules = resolve_rules(loaded_packs, overrides)
-    return Project(root=root, config=loaded, packs=loaded_packs, rules=rules)
+    keys_file = None
+    if keys is not None:
+        keys_file = Path(keys)
+        _require_exists(keys_file, raw=keys)
+    return Project(root=root, config=loaded, packs=loaded_packs, rules=rules, keys_file=keys_file)
 
 
 def load_sources(paths: Sequence[str], *, project: Project,
@@ -105,7 +111,7 @@ def load_sources(paths: Sequence[str], *, project: Project,
 
     specs = source_specs(paths, project=project)
     return load_workspace(specs, root=project.root, environment=environment,
-                          ignore_paths=project.ignore_paths)
+                          ignore_paths=project.ignore_paths, keys_file=project.keys_file)
 
 
 def source_specs(paths: Sequence[str], *, project: Project) -> list["SourceSpec"]:

@@ -15,12 +15,14 @@ from etc_policy.model import Entry, Source
 
 
 def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
+        keys: str | None = None,
         environment: str | None, output_format: DataFormat, output: str | None,
         reveal: bool) -> int:
     from etc_policy.secrets.classify import SecretClassifier
 
     target = check_output_path(output)
-    project = load_project(root=project_root(paths), config_file=config, packs=packs)
+    project = load_project(root=project_root(paths), config_file=config, packs=packs,
+                           keys=keys)
     workspace = load_sources(paths, project=project, environment=environment)
     classifier = SecretClassifier.from_packs(project.packs)
     if reveal:

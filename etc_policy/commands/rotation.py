@@ -67,6 +67,7 @@ def today(as_of: str | None) -> date:
 
 
 def open_run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
+             keys: str | None = None,
              environment: str | None, as_of: str | None) -> RotationRun:
     from etc_policy.rotation.ledger import load
     from etc_policy.rotation.project import ledger_path, policy_of
@@ -74,7 +75,8 @@ def open_run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
     from etc_policy.secrets.classify import SecretClassifier
 
     day = today(as_of)
-    project = load_project(root=project_root(paths), config_file=config, packs=packs)
+    project = load_project(root=project_root(paths), config_file=config, packs=packs,
+                           keys=keys)
     workspace = load_sources(paths, project=project, environment=environment)
     path = ledger_path(root=project.root, config=project.config)
     ledger = load(path)
@@ -83,13 +85,13 @@ def open_run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
                        policy=policy_of(project.rules), as_of=day)
 
 
-def status(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
+def status(paths: Sequence[str], *, packs: Sequence[str], config: str | None, keys: str | None = None,
            environments: Sequence[str], as_of: str | None, output_format: StatusFormat,
            output: str | None) -> int:
     from etc_policy.reporters import rotation as render
 
     target = check_output_path(output)
-    run = open_run(paths, packs=packs, config=config, environment=None, as_of=as_of)
+    run = open_run(paths, packs=packs, config=config, keys=keys, environment=None, as_of=as_of)
     rows = [s for s in run.statuses() if not environments or s.environment in environments]
     if output_format is StatusFormat.JSON:
         text = render.dumps(render.rotation_document(rows, as_of=run.as_of, policy=run.policy,
@@ -100,14 +102,14 @@ def status(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
     return ExitCode.OK
 
 
-def report(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
+def report(paths: Sequence[str], *, packs: Sequence[str], config: str | None, keys: str | None = None,
            environments: Sequence[str], as_of: str | None, within: int,
            output_format: ReportFormat, output: str | None) -> int:
     """Secrets due within `within` days (overdue ones included), soonest first."""
     if within < 0:
         raise UsageError("--within: a number of days, 0 or more")
     target = check_output_path(output)
-    run = open_run(paths, packs=packs, config=config, environment=None, as_of=as_of)
+    run = open_run(paths, packs=packs, config=config, keys=keys, environment=None, as_of=as_of)
     rows = sorted((s for s in run.statuses() if s.days_left is not None and s.days_left <= within
                    and (not environments or s.environment in environments)),
                   key=lambda s: (s.due, s.environment, s.key))
@@ -134,7 +136,7 @@ def _write_report(stream: IO[str], rows: list, *, run: RotationRun, within: int,
         stream.write(render.render_table(rows, as_of=run.as_of, policy=run.policy))
 
 
-def record(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
+def record(paths: Sequence[str], *, packs: Sequence[str], config: str | None, keys_file: str | None = None,
            environments: Sequence[str], keys: Sequence[str], rotated_on: str | None,
            as_of: str | None, note: str | None) -> int:
     """Record rotations (or an initial import) of the selected secrets in the ledger."""
@@ -143,7 +145,7 @@ def record(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
     from etc_policy.rotation.record import record_rotations
 
     day_rotated = parse_day(rotated_on, option="--rotated-on")
-    run = open_run(paths, packs=packs, config=config, environment=None, as_of=as_of)
+    run = open_run(paths, packs=packs, config=config, keys=keys_file, environment=None, as_of=as_of)
     if day_rotated is not None and day_rotated > run.as_of:
         raise UsageError("--rotated-on: a date in the future (after --as-of / today)")
     _require_known(run, environments=environments, keys=keys)

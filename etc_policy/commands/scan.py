@@ -42,7 +42,7 @@ Progress = Callable[[str, int, "int | None"], None]
 
 def from_cli(*, paths: Sequence[str] | None, env_file: Sequence[str] | None,
              railway_vars: Sequence[str] | None, pack: Sequence[str] | None,
-             config: str | None, environment: str | None, output_format: str,
+             config: str | None, keys: str | None = None, environment: str | None, output_format: str,
              output: str | None, fail_on: str | None, jobs: int,
              ignore: Sequence[str] | None, detect_secrets: bool, quiet: bool,
              sarif_category: str, max_per_secret: int = DEFAULT_MAX_PER_SECRET,
@@ -50,7 +50,7 @@ def from_cli(*, paths: Sequence[str] | None, env_file: Sequence[str] | None,
     """The command line's options by typer's parameter names (cli.scan), as typer passes
     them or as launch.py's fast path does (choices as their string values)."""
     return run(paths or [], env_files=env_file or (), railway_vars=railway_vars or (),
-               packs=pack or (), config=config, environment=environment,
+               packs=pack or (), config=config, keys=keys, environment=environment,
                output_format=OutputFormat(output_format), output=output,
                fail_on=None if fail_on is None else FailOn(fail_on), jobs=jobs,
                ignore=ignore or (), quiet=quiet, detect_secrets=detect_secrets,
@@ -59,7 +59,7 @@ def from_cli(*, paths: Sequence[str] | None, env_file: Sequence[str] | None,
 
 
 def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Sequence[str] = (),
-        packs: Sequence[str] = (), config: str | None = None, environment: str | None = None,
+        packs: Sequence[str] = (), config: str | None = None, keys: str | None = None, environment: str | None = None,
         output_format: OutputFormat = OutputFormat.AUTO, output: str | None = None,
         fail_on: FailOn | None = None, jobs: int = 1, ignore: Sequence[str] = (),
         quiet: bool = False, detect_secrets: bool = True,
@@ -82,7 +82,7 @@ def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Se
         raise UsageError(f"--jobs must be between 1 and {MAX_JOBS}")
     if max_per_secret < 0:
         raise UsageError("--max-per-secret must be 0 (no limit) or more")
-    project = load_project(root=Path("."), config_file=config, packs=packs)
+    project = load_project(root=Path("."), config_file=config, packs=packs, keys=keys)
     inputs = list(paths) or configured_logs(project)
     if not inputs:
         raise UsageError("nothing to scan: give files, folders or - (stdin), or set "
@@ -232,7 +232,7 @@ def env_workspace(project: Project, *, env_files: Sequence[str], railway_vars: S
                  for name, env in project.config.config.environments.items()
                  for source in env.sources]
     return load_workspace(specs, root=project.root, environment=environment,
-                          ignore_paths=project.ignore_paths)
+                          ignore_paths=project.ignore_paths, keys_file=project.keys_file)
 
 
 # --- output -------------------------------------------------------------------------------------
