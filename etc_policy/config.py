@@ -7,6 +7,7 @@ environments:                                          # environment -> its sour
 rules: {RWY004: {severity: warning}, DOT012: {enabled: false}}
 ignore_paths: ['fixtures/**']
 fail_on: error
+fake_secrets: false        # true: the secrets in these files are fake on purpose (no SEC021)
 ```
 
 Every problem becomes a `ConfigError` naming the file, the line (YAML marks; for TOML the
@@ -82,6 +83,9 @@ class ProjectConfig(_Frozen):
     rules: dict[RuleId, RuleSetting] = Field(default_factory=dict)
     ignore_paths: tuple[str, ...] = ()
     fail_on: FailOn = FailOn.ERROR
+    # The project's env files hold fake secrets on purpose (fixtures, examples): the
+    # plaintext-at-rest rule (kind plaintext_at_rest, SEC021) does not run for it.
+    fake_secrets: bool = False
     rotation: RotationConfig = RotationConfig.model_construct()  # = RotationConfig(), unbuilt
     imports: ImportsConfig = ImportsConfig.model_construct()     # = ImportsConfig(), unbuilt
 

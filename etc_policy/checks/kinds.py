@@ -11,6 +11,7 @@ from etc_policy.checks import (
     boolean,
     cloudinary,
     cloudinary_url,
+    committed_private_key,
     config_as_code_deprecation,
     drift,
     entropy,
@@ -24,12 +25,14 @@ from etc_policy.checks import (
     not_one_of,
     one_of,
     placeholder,
+    plaintext_at_rest,
     pointer_required,
     reference,
     regex,
     required,
     reuse,
     sealed,
+    sops_metadata,
     template_secret,
     template_sync,
     url,
@@ -40,9 +43,9 @@ _MODULES: tuple[ModuleType, ...] = (
     equals, one_of, not_one_of, regex, length, entropy, boolean, integer, url, placeholder,
     known_weak, jwt_secret, jwt_token, reference, sealed, cloudinary_url, template_secret,
     # source scope: one file at a time
-    required, forbidden, cloudinary, pointer_required, config_as_code_deprecation,
+    required, forbidden, cloudinary, pointer_required, config_as_code_deprecation, sops_metadata,
     # workspace scope: across files and environments
-    drift, reuse, template_sync,
+    drift, reuse, template_sync, committed_private_key, plaintext_at_rest,
 )
 
 KINDS: dict[str, ModuleType] = {module.KIND: module for module in _MODULES}

@@ -48,6 +48,9 @@ class OutputFormat(StrEnum):
         return OutputFormat.GITHUB if in_actions else OutputFormat.TEXT
 
 
+FAKE_SECRETS_SKIPS = "plaintext_at_rest"   # the check kind `fake_secrets: true` turns off
+
+
 @record
 class Project:
     root: Path                  # the folder display paths are relative to
@@ -97,6 +100,8 @@ def load_project(*, root: Path, config_file: str | None, packs: Sequence[str],
     overrides = {rule_id: RuleOverride(severity=setting.severity, enabled=setting.enabled)
                  for rule_id, setting in loaded.config.rules.items()}
     rules = resolve_rules(loaded_packs, overrides)
+    if loaded.config.fake_secrets:   # said in the config: these files' secrets are fake
+        rules = tuple(rule for rule in rules if rule.kind != FAKE_SECRETS_SKIPS)
     keys_file = None
     if keys is not None:
         keys_file = Path(keys)

@@ -220,6 +220,18 @@ _PROVIDERS: tuple[tuple[str, bytes, int, Validator, int], ...] = (
      0, _private_key, 200),
 )
 
+# --- keys of encrypted env files (issue 14; a block of its own beside the providers above) -----
+# A dotenvx private key decrypts every `encrypted:` value of its env file, an age identity
+# every SOPS file encrypted to it: in a log they are provider-format leaks (LOG002) too.
+_AT_REST_KEYS: tuple[tuple[str, bytes, int, Validator, int], ...] = (
+    ("dotenvx-private-key",
+     rb"\bDOTENV_PRIVATE_KEY(?:_[A-Z0-9_]+)?" + _ASSIGN + rb"[0-9a-fA-F]{64}\b", 0,
+     _after_assignment, 200),
+    # age's bech32 identity: HRP AGE-SECRET-KEY-, separator 1, 58 data characters (upper case).
+    ("age-secret-key", rb"\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b", 0, _whole,
+     80),
+)
+
 JWT_REGEX = rb"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"
 
 
@@ -359,7 +371,7 @@ def _secret_keyword(line: str) -> bool:
 def scan_patterns(*, detect_secrets: bool = True, jwt: bool = True) -> tuple[PatternSpec, ...]:
     """Every pattern `scan` runs, with ids unique within the tuple."""
     specs: list[PatternSpec] = []
-    for name, regex, flags, validate, max_len in _PROVIDERS:
+    for name, regex, flags, validate, max_len in (*_PROVIDERS, *_AT_REST_KEYS):
         specs.append(PatternSpec(id=len(specs), rule_id=PROVIDER_RULE, name=name, regex=regex,
                                  flags=flags, validate=validate, max_len=max_len))
     for fmt in TOKEN_FORMATS:
@@ -387,6 +399,8 @@ DESCRIPTIONS = {
     "database-url-password": "a database URL with a password",
     "private-key": "a private key",
     **{fmt.name: fmt.description for fmt in TOKEN_FORMATS},
+    "dotenvx-private-key": "a dotenvx private key (it decrypts the encrypted env file)",
+    "age-secret-key": "an age identity (it decrypts SOPS/age files encrypted to it)",
 }
 
 

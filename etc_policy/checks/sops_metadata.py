@@ -1,0 +1,60 @@
+"""sops_metadata: a SOPS-encrypted env file carries the metadata that makes it verifiable.
+
+sops writes `sops_mac` (an encrypted MAC over every value: without it sops cannot tell a
+tampered or hand-edited file from a good one), `sops_version` and `sops_lastmodified` (an
+RFC 3339 time) beside the `ENC[…]` values. A file with SOPS values (or `sops_*` keys) that
+lacks one of them, or whose `sops_lastmodified` is not a time, was edited by hand or
+truncated. The `sops_*` keys themselves are metadata: no other rule lints them.
+
+PASS: a file written by `sops encrypt --input-type dotenv --output-type dotenv`
+FAIL: the same file without its `sops_mac` line
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterator
+
+from etc_policy.checks._common import Frozen
+from etc_policy.checks.base import CheckContext, Hit
+from etc_policy.encryption import SOPS, is_sops_metadata
+
+KIND = "sops_metadata"
+SCOPE = "source"
+READS_CIPHERTEXT = True   # sops_mac is itself ciphertext
+
+REQUIRED = {
+    "sops_mac": "its values cannot be verified (a tampered or hand-edited file is not detected)",
+    "sops_version": "the sops version that wrote it is unknown",
+    "sops_lastmodified": "when it was last encrypted is unknown",
+}
+
+
+class Params(Frozen):
+    pass
+
+
+def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
+    source = ctx.source
+    if source is None:
+        return
+    entries = source.effective()
+    is_sops = any(is_sops_metadata(k) or e.ciphertext == SOPS or e.decrypted_from == SOPS
+                  for k, e in entries.items())
+    if not is_sops:
+        return
+    for key, consequence in REQUIRED.items():
+        if not (entries.get(key) and entries[key].text):
+            yield Hit(message=f"SOPS file without {key}: {consequence}", key=key)
+    modified = entries.get("sops_lastmodified")
+    if modified is not None and modified.text and last_modified(modified.text) is None:
+        yield Hit(message="sops_lastmodified is not an RFC 3339 time", entry=modified)
+
+
+def last_modified(text: str) -> datetime | None:
+    """sops_lastmodified (`2026-12-04T21:04:34Z`) as an aware datetime, or None."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
