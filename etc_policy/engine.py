@@ -49,7 +49,7 @@ def evaluate(workspace: Workspace, rules: Sequence[Rule], classifier: SecretClas
                     if s.kind is SourceKind.DOTENV}
     findings: list[Finding] = []
     notices: list[str] = (_parse_notices(sources) + _no_environment_notices(sources, rules, kinds)
-                          + _encryption_notices(sources))
+                          + encryption_notices(sources))
     for rule in rules:
         module = kinds.get(rule.kind)
         if module is None or rule.params is None:
@@ -101,7 +101,7 @@ def _no_environment_notices(sources: Sequence[Source], rules: Sequence[Rule],
     return notices
 
 
-def _encryption_notices(sources: Sequence[Source]) -> list[str]:
+def encryption_notices(sources: Sequence[Source]) -> list[str]:
     """One notice per file whose encrypted values stayed ciphertext (no key, or a wrong one):
     how many values no rule could check, and how to provide the key. Then the decryption
     stage's own notes (which key was missing, what failed), which never hold a value."""

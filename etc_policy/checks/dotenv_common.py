@@ -43,11 +43,14 @@ def is_comment(line: str) -> bool:
 
 
 def entries(ctx: CheckContext) -> list[Entry]:
-    """Every definition of the selected keys in file order (duplicates included)."""
+    """Every definition of the selected keys in file order (duplicates included). Values
+    decrypted in memory are left out: the file holds what dotenvx or sops wrote, and lint
+    judges the file (the engine leaves ciphertext out the same way)."""
     if ctx.source is None:
         return []
     selected = {entry.key for entry in ctx.entries}
-    return [entry for entry in ctx.source.entries if entry.key in selected]
+    return [entry for entry in ctx.source.entries
+            if entry.key in selected and entry.decrypted_from is None]
 
 
 def value_lines(ctx: CheckContext) -> set[int]:

@@ -29,6 +29,7 @@ from typing import Iterator
 
 from etc_policy.checks._common import Frozen
 from etc_policy.checks.base import CheckContext, Hit
+from etc_policy.encryption import is_encryption_metadata
 from etc_policy.model import Entry, Source, SourceKind
 from etc_policy.secrets.keyed import KeyedHasher
 
@@ -60,8 +61,8 @@ def _compare(dotenv: Source, exports: list[Source], *, sealed: set[str], hasher:
              params: Params) -> Iterator[Hit]:
     names = " / ".join(e.path for e in exports)
     for key, entry in dotenv.effective().items():
-        if key in params.ignore_keys:
-            continue
+        if key in params.ignore_keys or is_encryption_metadata(key):
+            continue   # DOTENV_PUBLIC_KEY*, sops_*: the encryption tool's, not the app's
         matches = [e.get(key) for e in exports if e.get(key) is not None]
         if not matches:
             if key not in sealed:

@@ -157,7 +157,11 @@ def scan_report(inputs: Sequence[str], *, workspace: Workspace, rules: Mapping[s
              for finding in cap.filter(made)]
     for finding in found:
         files.setdefault(finding.path)
-    notices = (() if workspace.sources else (NO_ENV_NOTICE,)) + cap.notices()
+    from etc_policy.engine import encryption_notices
+
+    # Encrypted values no key opened are no needles: say so, as for a run without env files.
+    notices = ((*encryption_notices(workspace.sources),) if workspace.sources
+               else (NO_ENV_NOTICE,)) + cap.notices()
     if imported is not None:
         notices += (*imported.notices, *imported.unmapped_notices())
     return Report(findings=tuple(sorted(found, key=Finding.sort_key)), files=tuple(files),
