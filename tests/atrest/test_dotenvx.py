@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import run_main
-from conftest import GOOD_ENV, JWT, OPENAI, dotenvx, dotenvx_encrypt, findings
+from encrypted_tools import GOOD_ENV, JWT, OPENAI, dotenvx, dotenvx_encrypt, findings
 
 from etc_policy.discovery import discover, load_workspace
 
