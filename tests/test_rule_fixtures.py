@@ -126,9 +126,14 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 def project_report(name: str):  # noqa: ANN201
+    """The example project as `etc-policy check` sees it: with its own config, which says
+    its secrets are fake (`fake_secrets: true`: no SEC021 on its committed files)."""
+    from etc_policy.commands.common import load_project
+
     folder = FIXTURES / name
+    project = load_project(root=folder, config_file=None, packs=())
     workspace = load_workspace(discover(folder), root=folder)
-    return workspace, evaluate(workspace, rules(), SecretClassifier.from_packs(packs()),
+    return workspace, evaluate(workspace, project.rules, SecretClassifier.from_packs(packs()),
                                ignore_paths=ignore_paths_of(packs()), now=NOW)
 
 
