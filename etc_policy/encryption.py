@@ -15,6 +15,8 @@ ciphertext. A value rule never judges ciphertext (the engine skips it; a notice 
 
 from __future__ import annotations
 
+from datetime import date
+
 DOTENVX = "dotenvx"
 SOPS = "sops"
 DOTENVX_PREFIX = "encrypted:"
@@ -55,6 +57,19 @@ def is_encryption_metadata(key: str) -> bool:
 
 def is_key_store_name(name: str) -> bool:
     return name.lower() in KEY_STORE_NAMES
+
+
+def sops_last_modified(text: str | None) -> date | None:
+    """The day of `sops_lastmodified` (`2026-12-04T21:04:34Z`, RFC 3339), or None."""
+    from datetime import datetime
+
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.date() if moment.tzinfo is not None else None
 
 
 def private_key_name(public_key_name: str) -> str:

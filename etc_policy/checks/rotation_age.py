@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Iterator, Literal
 
 from etc_policy.checks._common import Frozen, now
 from etc_policy.checks.base import CheckContext, Hit
+from etc_policy.encryption import SOPS
 from etc_policy.schema import Field
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
 
     root = ctx.workspace.root
     path = root / params.ledger if params.ledger else ledger_path_for_root(root)
-    if not os.path.lexists(path) and not _jwt_shaped(ctx):
+    if not os.path.lexists(path) and not _jwt_shaped(ctx) and not _sops_dated(ctx):
         # No ledger and no JWT (whose `iat` would give an age): nothing has an age to
         # report, and the ledger, scrypt and status modules are not even imported.
         return
@@ -70,7 +71,8 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
         return
     current = current_secrets(ctx.workspace, ctx.is_secret)
     if ledger is None:   # no ledger: only JWTs carry their age (and no scrypt cost at all)
-        current = {ident: c for ident, c in current.items() if "eyJ" in (c.entry.text or "")}
+        current = {ident: c for ident, c in current.items()
+                   if "eyJ" in (c.entry.text or "") or c.entry.decrypted_from == SOPS}
     fingerprint = Fingerprinter(ledger.kdf) if ledger is not None else None
     policy = RotationPolicy(max_age_days=params.max_age_days, warn_days=params.warn_days)
     for status in statuses(ledger=ledger, current=current, fingerprint=fingerprint,
@@ -89,12 +91,20 @@ def _jwt_shaped(ctx: CheckContext) -> bool:
                for entry in source.entries)
 
 
+def _sops_dated(ctx: CheckContext) -> bool:
+    """A value decrypted from a SOPS file, whose sops_lastmodified can date it."""
+    return any(entry.decrypted_from == SOPS for source in ctx.workspace.sources
+               for entry in source.entries)
+
+
 def _message(status: SecretStatus, params: Params) -> str | None:
     from etc_policy.rotation.status import State
 
     basis = {"rotated": f"last rotated {status.since}",
              "first-seen": f"first seen {status.since}, never rotated",
-             "jwt-iat": f"JWT issued {status.since}"}.get(status.basis, "age unknown")
+             "jwt-iat": f"JWT issued {status.since}",
+             "sops-lastmodified": f"from its SOPS file's sops_lastmodified {status.since}, "
+                                  "as the ledger has no date for it: at least that old"}.get(status.basis, "age unknown")
     if params.report == "overdue":
         if status.state is State.OVERDUE:
             return (f"{status.key} ({status.environment}) is {status.age_days} days old "

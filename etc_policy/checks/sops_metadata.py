@@ -12,12 +12,11 @@ FAIL: the same file without its `sops_mac` line
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Iterator
 
 from etc_policy.checks._common import Frozen
 from etc_policy.checks.base import CheckContext, Hit
-from etc_policy.encryption import SOPS, is_sops_metadata
+from etc_policy.encryption import SOPS, is_sops_metadata, sops_last_modified
 
 KIND = "sops_metadata"
 SCOPE = "source"
@@ -47,14 +46,6 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
         if not (entries.get(key) and entries[key].text):
             yield Hit(message=f"SOPS file without {key}: {consequence}", key=key)
     modified = entries.get("sops_lastmodified")
-    if modified is not None and modified.text and last_modified(modified.text) is None:
+    if modified is not None and modified.text and sops_last_modified(modified.text) is None:
         yield Hit(message="sops_lastmodified is not an RFC 3339 time", entry=modified)
 
-
-def last_modified(text: str) -> datetime | None:
-    """sops_lastmodified (`2026-12-04T21:04:34Z`) as an aware datetime, or None."""
-    try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None

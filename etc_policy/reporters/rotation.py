@@ -17,6 +17,8 @@ def row(status: SecretStatus) -> tuple[str, ...]:
     age = f"{status.age_days} d" if status.age_days is not None else "?"
     if status.basis == "jwt-iat":
         age += " (iat)"
+    elif status.basis == "sops-lastmodified":
+        age += " (sops)"   # at least: the SOPS file's last encryption, the ledger had no date
     due = status.due.isoformat() if status.due else "-"
     if status.days_left is not None:
         due += f" (in {status.days_left} d)" if status.days_left >= 0 else \

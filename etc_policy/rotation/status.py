@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
+from etc_policy.encryption import SOPS, sops_last_modified
 from etc_policy.model import Entry, Source, SourceKind, Workspace
 from etc_policy.record import record
 from etc_policy.rotation.fingerprints import Fingerprinter
@@ -61,7 +62,7 @@ class SecretStatus:
     key: str
     state: State
     since: date | None
-    basis: str                 # "rotated", "first-seen", "jwt-iat" or "unknown"
+    basis: str                 # "rotated", "first-seen", "jwt-iat", "sops-lastmodified", "unknown"
     due: date | None
     age_days: int | None
     expires: date | None = None
@@ -103,7 +104,8 @@ def status_of(ident: SecretId, *, record: LedgerRecord | None, current: Current 
     issued, expires = jwt_dates(value) if value else (None, None)
     changed = bool(record is not None and value and fingerprint is not None
                    and fingerprint(value) != record.fingerprint)
-    since, basis = _since(record, issued=issued, changed=changed)
+    since, basis = _since(record, issued=issued, changed=changed,
+                          encrypted_on=_sops_day(current))
     due = since + timedelta(days=policy.max_age_days) if since is not None else None
     if expires is not None and (due is None or expires < due):
         due = expires
@@ -117,11 +119,14 @@ def status_of(ident: SecretId, *, record: LedgerRecord | None, current: Current 
         days_left=(due - as_of).days if due is not None else None)
 
 
-def _since(record: LedgerRecord | None, *, issued: date | None, changed: bool) -> tuple[date | None, str]:
+def _since(record: LedgerRecord | None, *, issued: date | None, changed: bool,
+           encrypted_on: date | None = None) -> tuple[date | None, str]:
     if issued is not None:
         return issued, "jwt-iat"
     if record is None or changed:
-        return None, "unknown"
+        # The ledger has nothing (right): a SOPS file's last encryption is the youngest the
+        # value can be, better than no age at all.
+        return (encrypted_on, "sops-lastmodified") if encrypted_on else (None, "unknown")
     return record.since, "rotated" if record.last_rotated else "first-seen"
 
 
@@ -134,6 +139,13 @@ def _state(due: date | None, *, as_of: date, policy: RotationPolicy, record: Led
     if (due - as_of).days <= policy.warn_days:
         return State.DUE_SOON
     return State.OK
+
+
+def _sops_day(current: Current | None) -> date | None:
+    if current is None or current.entry.decrypted_from != SOPS:
+        return None
+    modified = current.source.get("sops_lastmodified")
+    return sops_last_modified(modified.text if modified else None)
 
 
 def jwt_dates(value: str) -> tuple[date | None, date | None]:

@@ -81,3 +81,25 @@ def test_scan_rotation_and_audit_on_sops(capsys: pytest.CaptureFixture[str], sop
     assert audit.code == 0, audit.out
     for out in (found.all, audit.all):
         assert OPENAI not in out and JWT not in out and "ENC[" not in out
+
+
+def test_sops_lastmodified_dates_a_secret_the_ledger_does_not_know(
+        capsys: pytest.CaptureFixture[str], sops_project: Path, age_key: tuple[Path, str],
+        monkeypatch: pytest.MonkeyPatch, no_keys: None) -> None:
+    from etc_policy.encryption import sops_last_modified
+
+    text = (sops_project / ".env.production").read_text()
+    stamp = next(l.split("=", 1)[1] for l in text.splitlines()
+                 if l.startswith("sops_lastmodified="))
+    day = sops_last_modified(stamp)
+    assert day is not None
+    monkeypatch.setenv("SOPS_AGE_KEY_FILE", str(age_key[0]))
+    later = day.replace(year=day.year + 1).isoformat()
+    result = run_main(capsys, "check", str(sops_project), "-f", "json", "--as-of", later)
+    overdue = sorted((f["key"], f["message"]) for f in findings(result.out)
+                     if f["rule_id"] == "SEC013")
+    assert [k for k, _m in overdue] == ["JWT_SECRET", "OPENAI_API_KEY"]
+    assert all(f"from its SOPS file's sops_lastmodified {day}" in m and "at least" in m
+               for _k, m in overdue)
+    status = run_main(capsys, "rotation", "status", str(sops_project), "--as-of", later)
+    assert "(sops)" in status.out
