@@ -8,6 +8,9 @@ Reported when the file is tracked by git, or untracked but not covered by `.giti
 next `git add .` takes it), or not inside a git work tree at all (nothing keeps it out of
 one). An ignored file passes. Git is asked (vcs.py) only when some file holds such a key.
 
+Params:
+  outside_git: also report key files outside any git work tree (default true)
+
 PASS: `.env.keys` listed in `.gitignore`, never added
 FAIL: `.env.keys` committed, holding DOTENV_PRIVATE_KEY_PRODUCTION=<64 hex>
 """
@@ -33,7 +36,9 @@ VAULT_KEY = "dotenv://:key_"
 
 
 class Params(Frozen):
-    pass
+    # Outside any git work tree nothing keeps the key out of a future commit or a copy of
+    # the folder: report it (false: judge only files inside a work tree).
+    outside_git: bool = True
 
 
 def key_kind(entry: Entry) -> str | None:
@@ -59,10 +64,11 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
     states = git_states(paths.values())
     for source, entry, kind in found:
         state = states.get(Path(paths[source.path]).resolve(), GitState.NO_REPOSITORY)
-        if state is not GitState.IGNORED:
-            yield Hit(message=f"{entry.key} holds {kind} and {source.path} {_WHERE[state]}: "
-                              "it decrypts every value encrypted with it", entry=entry,
-                      source=source)
+        if state is GitState.IGNORED or (state is GitState.NO_REPOSITORY
+                                         and not params.outside_git):
+            continue
+        yield Hit(message=f"{entry.key} holds {kind} and {source.path} {_WHERE[state]}: "
+                          "it decrypts every value encrypted with it", entry=entry, source=source)
 
 
 _WHERE = {

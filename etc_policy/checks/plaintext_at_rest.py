@@ -9,6 +9,9 @@ tree nothing is reported. One finding per file, at its first secret. Git is aske
 only about files that hold such values. A project whose files hold fake secrets on purpose
 (fixtures, examples) says so with `fake_secrets: true` in its config.
 
+Params:
+  unignored: also report untracked files that no ignore rule covers (default true)
+
 PASS: `.env.production` in `.gitignore`; or encrypted with dotenvx / SOPS
 FAIL: `.env.production` committed with OPENAI_API_KEY=sk-proj-…
 """
@@ -30,7 +33,9 @@ SCOPE = "workspace"
 
 
 class Params(Frozen):
-    pass
+    # Untracked files no ignore rule covers are one `git add .` from the history: reported
+    # too (false: tracked files only).
+    unignored: bool = True
 
 
 def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
@@ -50,7 +55,7 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
     states = git_states(paths.values())
     for path, (source, secrets) in plain.items():
         state = states.get(Path(paths[path]).resolve(), GitState.NO_REPOSITORY)
-        if state in _WHERE:
+        if state is GitState.TRACKED or (state is GitState.UNIGNORED and params.unignored):
             first = secrets[0]
             yield Hit(message=f"{path} {_WHERE[state]} and holds {len(secrets)} plaintext "
                               f"secret values ({first.key} first): encrypt it (dotenvx, "

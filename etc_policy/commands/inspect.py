@@ -45,6 +45,10 @@ def hint_of(entry: Entry) -> str | None:
 
     if entry.value is None:
         return None
+    if entry.ciphertext is not None:
+        return f"encrypted ({entry.ciphertext})"   # no piece of the ciphertext, not even 4 chars
+    if entry.decrypted_from is not None:
+        return f"{hint(entry.text or '')}, decrypted from {entry.decrypted_from}"
     text = entry.text if entry.text is not None else json.dumps(entry.value)
     return hint(text)
 
