@@ -24,6 +24,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_VARS = ROOT / "fixtures" / "railway-app-good" / "railway-variables.production.json"
+GOOD_ENV = ROOT / "fixtures" / "railway-app-good" / ".env.production"
 HOOK = "etc-policy"
 HOOK_NAME = "etc-policy (changed files)"
 
@@ -173,6 +174,13 @@ def app(tmp_path: Path, hook_repo: HookRepo) -> App:
 
 
 def _good_env() -> str:
+    """The good example's .env.production: its secrets are Railway references, so the file
+    holds none and may be committed."""
+    return GOOD_ENV.read_text(encoding="utf-8")
+
+
+def _plaintext_env() -> str:
+    """The good export's resolved values as a .env file: good values, plaintext secrets."""
     variables = json.loads(GOOD_VARS.read_text(encoding="utf-8"))
     return "".join(f"{key}={value}\n" for key, value in sorted(variables.items()))
 
@@ -244,6 +252,14 @@ def test_good_env_file_commits_and_the_hook_prints_nothing(app: App) -> None:
     assert shown[1] == f"- hook id: {HOOK}"
     assert shown[2].startswith("- duration: ")
     assert app.git("status", "--porcelain") == ""                  # nothing modified
+
+
+def test_plaintext_secrets_in_a_committed_env_file_block_the_commit(app: App) -> None:
+    app.write(".env.production", _plaintext_env())
+    result = app.commit(".env.production")
+    assert result.code != 0, result.out
+    assert "SEC021 plaintext-secrets-at-rest" in result.out
+    assert app.commits() == 1
 
 
 def test_unrelated_file_skips_the_hook(app: App) -> None:
