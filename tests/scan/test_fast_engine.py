@@ -36,7 +36,10 @@ EXTRA = [*(s for samples in POSITIVE.values() for s in samples),
          "//registry.npmjs.org/:_authToken=7c9e6679-7425-40de-944b-e07fc1f90ae7",
          "AccountKey=" + "FAKEtestMw4R" * 7 + "q8Tz", "sq0csp-" + "FAKEtestMw4Rq8Tz2Xv6Kp0Ln" * 2,
          "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJGQUtFIn0.FAKEsig-test_0",
-         r"-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIFAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1Uo9PzZa3"]
+         r"-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIFAKEtestMw4Rq8Tz2Xv6Kp0LnQw7Er4Ty1Uo9PzZa3",
+         # the keys of encrypted env files (dotenvx, age): their own block in patterns.py
+         "DOTENV_PRIVATE_KEY_PRODUCTION=" + "4fc24cd7b87e211f" * 4,
+         "AGE-SECRET-KEY-1" + "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L" + "FAKEQ" * 5 + "Q"]
 
 
 def both(path: Path, needles: list[Needle], *, chunk_size: int, line_cap: int = 1 << 20,
