@@ -205,9 +205,9 @@ def _select_entries(rule: Rule, source: Source, is_secret: _Memo,
     value rule judges ciphertext, no lint rule judges what dotenvx and sops write."""
     select = rule.select
     entries = select.pick(source.effective().values())
-    if not getattr(module, "READS_CIPHERTEXT", False):
-        entries = (e for e in entries
-                   if e.ciphertext is None and not is_encryption_metadata(e.key))
+    opaque = source.opaque_keys()
+    if opaque and not getattr(module, "READS_CIPHERTEXT", False):
+        entries = (e for e in entries if e.key not in opaque)
     if select.secrets:
         entries = (e for e in entries if is_secret(e))
     return tuple(entries)

@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 
-from etc_policy.encryption import encryption_of
+from etc_policy.encryption import encryption_of, is_encryption_metadata
 from etc_policy.record import field, record
 
 
@@ -110,6 +110,8 @@ class Source:
     # effective(), built once: every rule asks (with 200,000 keys, 48 rebuilds took 1.4 s).
     _effective: Mapping[str, Entry] | None = field(default=None, init=False, repr=False,
                                                   compare=False, hash=False)
+    _opaque: frozenset[str] | None = field(default=None, init=False, repr=False,
+                                           compare=False, hash=False)
 
     def effective(self) -> Mapping[str, Entry]:
         """Key -> entry as the app sees it: the last definition of a duplicated key wins."""
@@ -117,6 +119,17 @@ class Source:
         if cached is None:
             cached = MappingProxyType({entry.key: entry for entry in self.entries})
             object.__setattr__(self, "_effective", cached)
+        return cached
+
+    def opaque_keys(self) -> frozenset[str]:
+        """Keys whose effective value no value rule may judge: still ciphertext (no key was
+        given), or encryption metadata (`DOTENV_PUBLIC_KEY*`, `sops_*`). Built once, as
+        every rule asks; empty for a plain file."""
+        cached = self._opaque
+        if cached is None:
+            cached = frozenset(k for k, e in self.effective().items()
+                               if e.ciphertext is not None or is_encryption_metadata(k))
+            object.__setattr__(self, "_opaque", cached)
         return cached
 
     def get(self, key: str) -> Entry | None:

@@ -94,7 +94,7 @@ def _decrypted(entry: Entry, plain: Mapping[str, str]) -> Entry:
 def _dotenvx(source: Source, keys: KeyRing, notices: list[str]) -> dict[str, str]:
     headers = {e.key: (e.text or "").strip() for e in source.entries
                if e.key.startswith(DOTENVX_PUBLIC_KEY)}
-    named, secret = _private_key_for(headers, keys)
+    named, secret = _private_key_for(headers, keys, environment=source.environment)
     if secret is None:
         return {}   # the engine's notice says how many values stayed unchecked and how to help
     from ecies import decrypt
@@ -115,14 +115,18 @@ def _dotenvx(source: Source, keys: KeyRing, notices: list[str]) -> dict[str, str
     return plain
 
 
-def _private_key_for(headers: Mapping[str, str], keys: KeyRing) -> tuple[str, str | None]:
+def _private_key_for(headers: Mapping[str, str], keys: KeyRing, *,
+                     environment: str | None) -> tuple[str, str | None]:
     """(the key's variable name, the key): the one whose public key is in the file's header;
-    else the key named after the header (or DOTENV_PRIVATE_KEY when there is no header)."""
+    else the key named after the header; without a header (a Railway export of encrypted
+    values), DOTENV_PRIVATE_KEY_<ENVIRONMENT>, then DOTENV_PRIVATE_KEY."""
     wanted = {public: name for name, public in headers.items()}
     for name, secret in keys.dotenvx.items():
         if _public_key(secret) in wanted:
             return name, secret
-    names = [private_key_name(h) for h in headers] or [DOTENVX_PRIVATE_KEY]
+    names = [private_key_name(h) for h in headers] or [
+        *([f"{DOTENVX_PRIVATE_KEY}_{environment.upper()}"] if environment else []),
+        DOTENVX_PRIVATE_KEY]
     for name in names:
         if name in keys.dotenvx:
             return name, keys.dotenvx[name]

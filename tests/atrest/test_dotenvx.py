@@ -36,6 +36,8 @@ def test_public_key_header_is_not_a_secret(capsys: pytest.CaptureFixture[str],
     entries = {e["key"]: e for s in doc["sources"] for e in s["entries"]}
     assert entries["DOTENV_PUBLIC_KEY_PRODUCTION"]["secret"] is False
     assert entries["JWT_SECRET"]["secret"] is False      # ciphertext protects itself
+    assert entries["JWT_SECRET"]["encrypted"] == "dotenvx"
+    assert entries["JWT_SECRET"]["hint"] == "encrypted (dotenvx)"   # no piece of ciphertext
 
 
 @pytest.mark.parametrize("how", ["environment", "keys-file"])
@@ -161,3 +163,27 @@ def test_audit_with_the_key(capsys: pytest.CaptureFixture[str], dotenvx_project:
     result = run_main(capsys, "audit", str(folder), "-f", "json", "--as-of", "2026-11-01")
     assert result.code == 0, result.out
     assert OPENAI not in result.all and key not in result.all
+
+
+def test_railway_export_with_dotenvx_values(capsys: pytest.CaptureFixture[str],
+                                            dotenvx_project: tuple[Path, str], tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            no_keys: None) -> None:
+    """Encrypted values pasted into Railway and exported: recognised without their header,
+    decrypted with the environment's key."""
+    folder, key = dotenvx_project
+    workspace = load_workspace(discover(folder), root=folder)
+    export = {e.key: e.value for e in workspace.sources[0].effective().values()
+              if not e.key.startswith("DOTENV_PUBLIC_KEY")}
+    export["NODE_ENV"] = "development"        # one plaintext mistake beside the ciphertext
+    (tmp_path / "railway-variables.production.json").write_text(json.dumps(export))
+    locked = run_main(capsys, "check", str(tmp_path), "-f", "json")
+    assert [f["rule_id"] for f in findings(locked.out)] == ["RWY003"]
+    assert json.loads(locked.out)["notices"][0].startswith(
+        "railway-variables.production.json: 14 encrypted values (dotenvx) could not be checked")
+    monkeypatch.setenv("DOTENV_PRIVATE_KEY_PRODUCTION", key)
+    opened = run_main(capsys, "inspect", str(tmp_path), "-f", "json")
+    entries = {e["key"]: e for s in json.loads(opened.out)["sources"] for e in s["entries"]}
+    assert entries["JWT_SECRET"]["decrypted"] is True and entries["JWT_SECRET"]["secret"]
+    assert entries["JWT_SECRET"]["hint"].endswith(", decrypted from dotenvx")
+    assert JWT not in opened.all and key not in opened.all
