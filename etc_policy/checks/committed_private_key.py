@@ -24,7 +24,6 @@ from etc_policy.checks._common import Frozen
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.encryption import DOTENVX_PRIVATE_KEY
 from etc_policy.model import Entry, Source
-from etc_policy.vcs import GitState, git_states
 
 KIND = "committed_private_key"
 SCOPE = "workspace"
@@ -60,6 +59,8 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
              for entry in source.effective().values() if (kind := key_kind(entry))]
     if not found:
         return
+    from etc_policy.vcs import GitState, git_states   # only when some file holds a key
+
     paths = {source.path: ctx.workspace.root / source.path for source, _e, _k in found}
     states = git_states(paths.values())
     for source, entry, kind in found:
@@ -67,14 +68,14 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
         if state is GitState.IGNORED or (state is GitState.NO_REPOSITORY
                                          and not params.outside_git):
             continue
-        yield Hit(message=f"{entry.key} holds {kind} and {source.path} {_WHERE[state]}: "
+        yield Hit(message=f"{entry.key} holds {kind} and {source.path} {_WHERE[state.value]}: "
                           "it decrypts every value encrypted with it", entry=entry, source=source)
 
 
-_WHERE = {
-    GitState.TRACKED: "is tracked by git",
-    GitState.UNIGNORED: "is not ignored by .gitignore",
-    GitState.NO_REPOSITORY: "is in the checked tree (not in a git work tree)",
+_WHERE = {   # by vcs.GitState value (vcs is imported only when a key is found)
+    "tracked": "is tracked by git",
+    "unignored": "is not ignored by .gitignore",
+    "no-repository": "is in the checked tree (not in a git work tree)",
 }
 
 

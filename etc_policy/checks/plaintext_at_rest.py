@@ -26,7 +26,6 @@ from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.checks.committed_private_key import sources_with_keys
 from etc_policy.checks.placeholder import is_placeholder
 from etc_policy.model import Entry, Source
-from etc_policy.vcs import GitState, git_states, work_tree_of
 
 KIND = "plaintext_at_rest"
 SCOPE = "workspace"
@@ -39,8 +38,6 @@ class Params(Frozen):
 
 
 def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
-    if work_tree_of(ctx.workspace.root) is None:
-        return
     keyed = sources_with_keys(ctx.workspace.sources)
     plain: dict[str, tuple[Source, list[Entry]]] = {}
     for source in ctx.workspace.sources:
@@ -51,19 +48,23 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
             plain[source.path] = (source, secrets)
     if not plain:
         return
+    from etc_policy.vcs import GitState, git_states, work_tree_of   # only for such files
+
+    if work_tree_of(ctx.workspace.root) is None:
+        return
     paths = {path: ctx.workspace.root / path for path in plain}
     states = git_states(paths.values())
     for path, (source, secrets) in plain.items():
         state = states.get(Path(paths[path]).resolve(), GitState.NO_REPOSITORY)
         if state is GitState.TRACKED or (state is GitState.UNIGNORED and params.unignored):
             first = secrets[0]
-            yield Hit(message=f"{path} {_WHERE[state]} and holds {len(secrets)} plaintext "
+            yield Hit(message=f"{path} {_WHERE[state.value]} and holds {len(secrets)} plaintext "
                               f"secret values ({first.key} first): encrypt it (dotenvx, "
                               "SOPS), or untrack it and set the values in Railway",
                       entry=first, source=source)
 
 
-_WHERE = {GitState.TRACKED: "is tracked by git", GitState.UNIGNORED: "is not ignored by .gitignore"}
+_WHERE = {"tracked": "is tracked by git", "unignored": "is not ignored by .gitignore"}
 
 
 def _plaintext_secret(entry: Entry, ctx: CheckContext) -> bool:
