@@ -119,7 +119,7 @@ def check(paths: Paths = None, pack: Packs = None, config: Config = None, keys: 
 
 
 @app.command()
-def baseline(paths: Paths = None, pack: Packs = None, config: Config = None,
+def baseline(paths: Paths = None, pack: Packs = None, config: Config = None, keys: Keys = None,
              environment: Environment = None,
              output: Annotated[str, typer.Option(
                  "--output", "-o", metavar="FILE",
@@ -127,7 +127,7 @@ def baseline(paths: Paths = None, pack: Packs = None, config: Config = None,
     """Write today's findings to a baseline file so `check --baseline` fails only on new ones."""
     from etc_policy.commands import baseline as command
 
-    return command.run(paths or ["."], packs=pack or (), config=config, environment=environment,
+    return command.run(paths or ["."], packs=pack or (), config=config, keys=keys, environment=environment,
                        output=output)
 
 

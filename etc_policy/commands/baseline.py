@@ -13,12 +13,13 @@ from etc_policy.errors import ExitCode
 
 
 def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
-        environment: str | None, output: str) -> int:
+        environment: str | None, output: str, keys: str | None = None) -> int:
     from etc_policy import baseline
 
     target = check_output_path(output)
     assert target is not None
-    _, report = evaluate_project(paths, packs=packs, config=config, environment=environment)
+    _, report = evaluate_project(paths, packs=packs, config=config, environment=environment,
+                                 keys=keys)
     write_atomic(Path(target), baseline.dumps(report))
     print(f"etc-policy: baseline of {len(report.active())} finding(s) written to {output}")
     return ExitCode.OK

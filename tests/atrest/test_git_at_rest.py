@@ -52,11 +52,15 @@ def test_committed_keys_file_is_an_error_and_an_ignored_one_is_not(
 def test_age_identity_and_private_key_in_any_file(capsys: pytest.CaptureFixture[str],
                                                   repo: Path) -> None:
     identity = "AGE-SECRET-KEY-1" + "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L" + "Q" * 26
+    vault = "dotenv://:key_" + KEY_HEX + "@dotenvx.com/vault/.env.vault?environment=production"
     (repo / ".env.production").write_text(f"SOPS_AGE_KEY={identity}\n"
-                                           f"DOTENV_PRIVATE_KEY={KEY_HEX}\n")
+                                           f"DOTENV_PRIVATE_KEY={KEY_HEX}\n"
+                                           f"DOTENV_KEY={vault}\n")
     result = run_main(capsys, "check", str(repo), "-f", "json")
     got = sorted((f["rule_id"], f["key"]) for f in findings(result.out) if f["rule_id"] == "SEC020")
-    assert got == [("SEC020", "DOTENV_PRIVATE_KEY"), ("SEC020", "SOPS_AGE_KEY")]
+    assert got == [("SEC020", "DOTENV_KEY"), ("SEC020", "DOTENV_PRIVATE_KEY"),
+                   ("SEC020", "SOPS_AGE_KEY")]
+    assert KEY_HEX not in result.all
     assert identity not in result.all
 
 

@@ -103,3 +103,29 @@ def test_sops_lastmodified_dates_a_secret_the_ledger_does_not_know(
                for _k, m in overdue)
     status = run_main(capsys, "rotation", "status", str(sops_project), "--as-of", later)
     assert "(sops)" in status.out
+
+
+def test_without_sops_on_path_a_notice(capsys: pytest.CaptureFixture[str], sops_project: Path,
+                                       age_key: tuple[Path, str], tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch, no_keys: None) -> None:
+    monkeypatch.setenv("SOPS_AGE_KEY_FILE", str(age_key[0]))
+    monkeypatch.setenv("PATH", str(tmp_path))             # no sops there
+    result = run_main(capsys, "check", str(sops_project), "-f", "json")
+    assert result.code == 0
+    assert json.loads(result.out)["notices"] == [
+        ".env.production: sops is not on PATH, so its SOPS values were not decrypted and no "
+        "rule checked them (install sops, with its key, to check them)"]
+
+
+def test_inspect_sops(capsys: pytest.CaptureFixture[str], sops_project: Path,
+                      age_key: tuple[Path, str], monkeypatch: pytest.MonkeyPatch,
+                      no_keys: None) -> None:
+    locked = json.loads(run_main(capsys, "inspect", str(sops_project), "-f", "json").out)
+    entries = {e["key"]: e for s in locked["sources"] for e in s["entries"]}
+    assert entries["JWT_SECRET"]["hint"] == "encrypted (sops)"
+    assert not any(e["secret"] for k, e in entries.items() if k.startswith("sops_"))
+    monkeypatch.setenv("SOPS_AGE_KEY_FILE", str(age_key[0]))
+    opened = run_main(capsys, "inspect", str(sops_project), "-f", "json")
+    entries = {e["key"]: e for s in json.loads(opened.out)["sources"] for e in s["entries"]}
+    assert entries["JWT_SECRET"]["decrypted"] is True and entries["JWT_SECRET"]["secret"]
+    assert JWT not in opened.all and "ENC[" not in opened.all
