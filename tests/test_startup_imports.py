@@ -22,6 +22,12 @@ NEVER_ON_THE_CHECK_PATH = {
     "typer": "launch.py's fast path",
     "jsonschema": "schema_valid + the cached diagnostics",
     "rich": "reporters/text.py's plain output when not on a terminal",
+    # no crypto and no git on a plain file: only ciphertext or a key/secret at rest needs them
+    "ecies": "sources/decrypt.py, imported only for a source holding ciphertext",
+    "coincurve": "sources/decrypt.py, imported only for a source holding ciphertext",
+    "etc_policy.sources.decrypt": "discovery.load_workspace, only for a source holding ciphertext",
+    "etc_policy.vcs": "the at-rest checks, only when a file holds a key or plaintext secrets",
+    "subprocess": "vcs.py / decrypt.py (git, sops), only when something needs them",
 }
 
 
