@@ -4,7 +4,8 @@ Inside a git work tree, a variables file (a `.env` file, a Railway export) holdi
 values in plain text, which git tracks or which no `.gitignore` rule covers, publishes those
 secrets with the repository and its history. Values decrypted from dotenvx or SOPS ciphertext
 are not plaintext at rest (the file holds the ciphertext); Railway references, empty values
-and placeholders hold nothing. Templates are SEC004's, key files SEC020's. Outside a git work
+and placeholders hold nothing. Templates are SEC004's, key files SEC020's; a dotenv-vault
+`.env.vault` holds its own ciphertext (`DOTENV_VAULT_<ENV>`) and is meant to be committed. Outside a git work
 tree nothing is reported. One finding per file, at its first secret. Git is asked (vcs.py)
 only about files that hold such values. A project whose files hold fake secrets on purpose
 (fixtures, examples) says so with `fake_secrets: true` in its config.
@@ -18,13 +19,14 @@ FAIL: `.env.production` committed with OPENAI_API_KEY=sk-proj-…
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from etc_policy.checks._common import Frozen, is_template
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.checks.committed_private_key import sources_with_keys
 from etc_policy.checks.placeholder import is_placeholder
+from etc_policy.encryption import is_key_store_name
 from etc_policy.model import Entry, Source
 
 KIND = "plaintext_at_rest"
@@ -41,7 +43,8 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
     keyed = sources_with_keys(ctx.workspace.sources)
     plain: dict[str, tuple[Source, list[Entry]]] = {}
     for source in ctx.workspace.sources:
-        if not source.kind.holds_variables or source.path in keyed or is_template(source):
+        if (not source.kind.holds_variables or source.path in keyed or is_template(source)
+                or is_key_store_name(PurePosixPath(source.path).name)):
             continue
         secrets = [e for e in source.effective().values() if _plaintext_secret(e, ctx)]
         if secrets:

@@ -102,3 +102,11 @@ def test_scan_finds_dotenvx_keys_and_age_identities_in_logs(capsys: pytest.Captu
     assert KEY_HEX not in result.all and identity not in result.all
     messages = " ".join(f["message"] for f in findings(result.out))
     assert "dotenvx private key" in messages and "age identity" in messages
+
+
+def test_dotenv_vault_file_is_meant_to_be_committed(capsys: pytest.CaptureFixture[str],
+                                                    repo: Path) -> None:
+    blob = "".join(f"{i:02x}" for i in range(96))   # ciphertext-like, high entropy
+    (repo / ".env.vault").write_text(f'DOTENV_VAULT_PRODUCTION="{blob}"\n')
+    git(repo, "add", ".env.vault")
+    assert ids(capsys, repo) == []
