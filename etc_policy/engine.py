@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.discovery import is_template_name, path_ignored
-from etc_policy.encryption import DOTENVX, SOPS, is_encryption_metadata, is_key_store_name
+from etc_policy.encryption import DOTENVX_PUBLIC_KEY, SOPS, is_encryption_metadata, \
+    is_key_store_name, private_key_name
 from etc_policy.findings import Finding, Report, fingerprint
 from etc_policy.model import Entry, Source, SourceKind, Workspace
 from etc_policy.policy import Rule
@@ -103,27 +104,32 @@ def _no_environment_notices(sources: Sequence[Source], rules: Sequence[Rule],
 
 def encryption_notices(sources: Sequence[Source]) -> list[str]:
     """One notice per file whose encrypted values stayed ciphertext (no key, or a wrong one):
-    how many values no rule could check, and how to provide the key. Then the decryption
-    stage's own notes (which key was missing, what failed), which never hold a value."""
+    how many values no rule could check, and how to provide the key; or, where a decryption
+    was tried, its own notes instead (what failed, with which key's variable name), which
+    never hold a value, a key or ciphertext. `scan` adds them to its report too."""
     notices = []
     for source in sources:
         locked = [e for e in source.effective().values()
                   if e.ciphertext is not None and not is_encryption_metadata(e.key)]
         if locked and not source.notices:
             formats = sorted({str(e.ciphertext) for e in locked})
-            how = " ".join(_KEY_HOWTO[f] for f in formats)
+            how = " ".join(_key_howto(f, source) for f in formats)
             notices.append(f"{source.path}: {len(locked)} encrypted values "
                            f"({', '.join(formats)}) could not be checked: {how}")
         notices.extend(source.notices)
     return notices
 
 
-_KEY_HOWTO = {
-    DOTENVX: ("to check them, set DOTENV_PRIVATE_KEY_<ENVIRONMENT> (or DOTENV_PRIVATE_KEY) in "
-              "the environment or pass --keys FILE (a .env.keys kept outside the repository)."),
-    SOPS: ("to check them, put sops on PATH with its key (SOPS_AGE_KEY_FILE, SOPS_AGE_KEY, "
-             "a PGP or cloud KMS key) available."),
-}
+def _key_howto(fmt: str, source: Source) -> str:
+    if fmt == SOPS:
+        return ("to check them, put sops on PATH with its key (SOPS_AGE_KEY_FILE, SOPS_AGE_KEY, "
+                "a PGP or cloud KMS key) available.")
+    # The file's DOTENV_PUBLIC_KEY_<ENV> header names the private key dotenvx paired with it.
+    named = [private_key_name(k) for k in source.effective() if k.startswith(DOTENVX_PUBLIC_KEY)]
+    env = (source.environment or "<ENVIRONMENT>").upper()
+    wanted = " or ".join(named) or f"DOTENV_PRIVATE_KEY_{env} (or DOTENV_PRIVATE_KEY)"
+    return (f"to check them, set {wanted} in the environment or pass --keys FILE (a .env.keys "
+            "kept outside the repository).")
 
 
 def _default_registry() -> Mapping[str, ModuleType]:
@@ -199,7 +205,7 @@ def _default_sources(rule: Rule, module: ModuleType) -> tuple[SourceKind, ...]:
 
 
 def _select_entries(rule: Rule, source: Source, is_secret: _Memo,
-                    module: ModuleType | None = None) -> tuple[Entry, ...]:
+                    module: ModuleType) -> tuple[Entry, ...]:
     """The rule's entries. Ciphertext and encryption metadata (`DOTENV_PUBLIC_KEY*`,
     `sops_*`) are left out unless the kind declares READS_CIPHERTEXT (the at-rest kinds): no
     value rule judges ciphertext, no lint rule judges what dotenvx and sops write."""

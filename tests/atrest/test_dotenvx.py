@@ -23,9 +23,8 @@ def test_encrypted_good_file_passes_without_a_key_with_one_notice(
     assert findings(result.out) == []
     notices = json.loads(result.out)["notices"]
     assert notices == [".env.production: 15 encrypted values (dotenvx) could not be checked: "
-                       "to check them, set DOTENV_PRIVATE_KEY_<ENVIRONMENT> (or "
-                       "DOTENV_PRIVATE_KEY) in the environment or pass --keys FILE (a .env.keys "
-                       "kept outside the repository)."]
+                       "to check them, set DOTENV_PRIVATE_KEY_PRODUCTION in the environment "
+                       "or pass --keys FILE (a .env.keys kept outside the repository)."]
 
 
 def test_public_key_header_is_not_a_secret(capsys: pytest.CaptureFixture[str],
