@@ -4,6 +4,7 @@ decrypted in memory with one (every rule, scan, rotation on the real values)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -186,3 +187,23 @@ def test_railway_export_with_dotenvx_values(capsys: pytest.CaptureFixture[str],
     assert entries["JWT_SECRET"]["decrypted"] is True and entries["JWT_SECRET"]["secret"]
     assert entries["JWT_SECRET"]["hint"].endswith(", decrypted from dotenvx")
     assert JWT not in opened.all and key not in opened.all
+
+
+def test_console_script_fast_path_takes_keys(dotenvx_project: tuple[Path, str], tmp_path: Path,
+                                             no_keys: None) -> None:
+    """`etc-policy check|scan --keys` as a process: launch.py's typer-less path knows it."""
+    from cli_support import run_process
+
+    folder, key = dotenvx_project
+    keys = tmp_path / "app.env.keys"
+    keys.write_text(f"DOTENV_PRIVATE_KEY_PRODUCTION={key}\n")
+    log = tmp_path / "app.log"
+    log.write_text(f"jwt secret is {JWT}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOTENV_PRIVATE_KEY")}
+    checked = run_process("check", str(folder), "--keys", str(keys), "-f", "json", env=env)
+    assert checked.code == 0 and json.loads(checked.out)["notices"] == []
+    scanned = run_process("scan", str(log), "--env-file", str(folder / ".env.production"),
+                          "--keys", str(keys), "-f", "json", env=env)
+    assert scanned.code == 1
+    assert [f["key"] for f in findings(scanned.out)] == ["JWT_SECRET"]
+    assert JWT not in scanned.all and key not in scanned.all
