@@ -299,7 +299,7 @@ def test_no_canary_key_or_ciphertext_through_decryption(
     secrets = (key, str(identity), *fragments)
     out = tmp_path / "out"
     out.mkdir()
-    os.chdir(project)
+    monkeypatch.chdir(project)
     assert run_main(capsys, "rotation", "record", str(project), "--rotated-on", "2026-06-01",
                     "--as-of", "2026-06-01").code == 0
     decrypted = run_main(capsys, "scan", str(project / "logs"), "--env-file",
