@@ -58,11 +58,13 @@ def test_environments_and_sections(document: dict) -> None:
                       "DATABASE_URL": "ok", "JWT_SECRET": "due-soon", "OPENAI_API_KEY": "overdue",
                       "SESSION_SECRET": "ok"}
     rotated = {s["key"]: s["rotations"] for s in envs["staging"]["rotation"]}
-    assert rotated["OPENAI_API_KEY"] == 2
+    assert rotated["OPENAI_API_KEY"] == 3        # the imported date and two rotations
     assert [f["rule_id"] for f in production["drift"]] == ["RWY024"]
     assert production["drift"][0]["key"] == "CORS_ORIGIN"
     ids = sorted(f["rule_id"] for f in production["findings"])
-    assert ids == ["RWY024", "SEC003", "SEC003", "SEC013", "SEC015"]
+    assert ids == ["RWY024", "SEC013", "SEC015"]   # the reuse finding is in `reuse`, once
+    imported = {s["key"]: s["rotations"] for s in production["rotation"]}
+    assert imported["OPENAI_API_KEY"] == 1              # `rotation record --rotated-on`
 
 
 def test_logs_are_scanned_per_environment(document: dict) -> None:
@@ -74,10 +76,22 @@ def test_logs_are_scanned_per_environment(document: dict) -> None:
 
 
 def test_reuse_found_through_fingerprints(document: dict) -> None:
-    assert document["reuse"] == [[
-        {"environment": "production", "key": "SESSION_SECRET",
-         "path": "railway-variables.production.json"},
-        {"environment": "staging", "key": "SESSION_SECRET", "path": "railway-variables.staging.json"}]]
+    places = [{"environment": env, "key": "SESSION_SECRET", "path": path, "line": 16}
+              for env, path in (("production", ".env.production"),
+                                ("production", "railway-variables.production.json"),
+                                ("staging", ".env.staging"),
+                                ("staging", "railway-variables.staging.json"))]
+    [group] = document["reuse"]
+    assert group["key"] == "SESSION_SECRET" and group["uses"] == places
+    # one problem, one finding: its place and related locations are the table's places
+    finding = group["finding"]
+    assert finding["rule_id"] == "SEC003"
+    shown = [{k: p[k] for k in ("environment", "key", "path", "line")}
+             for p in [finding, *finding["related_locations"]]]
+    assert shown == places
+    every = [f for env in document["environments"] for f in (*env["findings"], *env["logs"]["findings"])]
+    assert not [f for f in every if f["rule_id"] == "SEC003"]
+    assert document["summary"]["findings"] == 5
     assert document["summary"]["reused_secrets"] == 1 and document["summary"]["failed"] is True
 
 
@@ -115,8 +129,8 @@ def test_reuse_with_an_environment_known_only_from_the_ledger(tmp_path: Path,
     env = folder / ".env.production"
     env.write_text(re.sub(r"(?m)^JWT_SECRET=.*$", f"JWT_SECRET={staging_jwt}", env.read_text()))
     data = json.loads(audit(capsys, folder, "json").out)
-    assert {"environment": "staging", "key": "JWT_SECRET", "path": None} in \
-        [u for group in data["reuse"] for u in group]
+    assert {"environment": "staging", "key": "JWT_SECRET", "path": None, "line": None} in \
+        [u for group in data["reuse"] for u in group["uses"]]
 
 
 def test_exit_codes_follow_fail_on(capsys: pytest.CaptureFixture[str]) -> None:
@@ -148,6 +162,8 @@ class _Checker(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.add(tag)
         for name, value in attrs:
+            if name == "href" and (value or "").startswith("#"):
+                continue  # a link inside the page (a finding to its rule's fix)
             if name in {"src", "href", "action", "srcset"} or re.search(r"(?i)(https?:|//)", value or "") \
                     and name != "content":
                 self.problems.append(f"{tag}[{name}]")
@@ -186,7 +202,7 @@ def test_text_and_markdown_read(capsys: pytest.CaptureFixture[str]) -> None:
     assert text.startswith("etc-policy audit — as of 2026-11-01\n")
     assert "== production ==" in text and "cross-environment reuse:" in text
     markdown = audit(capsys, FIXTURE, "markdown").out
-    assert "| 2 | 8 (5 error, 2 warning, 1 note) | 1 | 1 | 1 | 1 |" in markdown
+    assert "| 2 | 5 (2 error, 2 warning, 1 note) | 1 | 1 | 0 | 1 | 6 | 1 |" in markdown
     sarif = json.loads(audit(capsys, FIXTURE, "sarif").out)
     results = sarif["runs"][0]["results"]
     assert sorted({r["ruleId"] for r in results}) == ["LOG001", "RWY024", "SEC003", "SEC013", "SEC015"]
