@@ -107,7 +107,6 @@ class RunProvenance:
     commit: str | None
     generated_at: str                       # ISO 8601 UTC, "2026-12-04T21:02:24Z"
     properties: dict[str, object]
-    repository_uri: str | None = None       # the remote without credentials; else the root
 
 
 def sarif_log(report: Report, rules: Sequence[RuleLike], *, root: Path, category: str,
@@ -151,7 +150,9 @@ def sarif_log(report: Report, rules: Sequence[RuleLike], *, root: Path, category
 def _add_provenance(run: dict[str, object], provenance: RunProvenance, *, root: Path) -> None:
     if provenance.commit:
         run["versionControlProvenance"] = [{
-            "repositoryUri": provenance.repository_uri or _dir_uri(root),
+            # The work tree itself: a remote's URL can carry credentials, and GitHub knows
+            # its own repository.
+            "repositoryUri": _dir_uri(root),
             "revisionId": provenance.commit, "mappedTo": {"uriBaseId": SRCROOT}}]
     invocations = run["invocations"]
     assert isinstance(invocations, list)
