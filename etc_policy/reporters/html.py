@@ -5,7 +5,7 @@ environment (findings, logs, rotation), project-wide findings, cross-environment
 rotation timeline and the rules' fixes (every finding links to its rule's fix).
 
 Layout: readable from a 390 px phone to a 1440 px desktop and on paper. Tables stack into
-labelled blocks under 720 px (no sideways scroll, no cut-off message column), paths break
+labelled blocks under 960 px (no sideways scroll, no cut-off message column), paths break
 after their slashes and never letter by letter, the timeline's label column shrinks with the
 page, every text/background pair meets WCAG AA (4.5:1), and printed pills keep their colour
 (`print-color-adjust: exact`) and an outline, so they survive printing without background
@@ -69,7 +69,6 @@ font-weight:600;line-height:1.6;white-space:nowrap;color:#fff;border:1px solid v
 .tag{display:inline-block;background:var(--bg);border:1px solid var(--line);border-radius:6px;
 padding:0 6px;margin:2px 4px 2px 0;font-size:13px;max-width:100%}
 .also{display:block;color:var(--muted);font-size:12px}
-.hint{white-space:nowrap}
 ul.todo{list-style:none;margin:0;padding:0}
 ul.todo li{padding:8px 0;border-bottom:1px solid var(--line)}
 ul.todo li:last-child{border-bottom:0}
@@ -89,11 +88,7 @@ padding:6px 0 0;flex-wrap:wrap}
 .legend{color:var(--muted);font-size:13px;margin:8px 0 0}
 .rules dt{font-weight:600;margin-top:12px}.rules dd{margin:2px 0 0}
 footer{margin-top:40px;color:var(--muted);font-size:12px}
-@media (max-width:720px){
-main{padding:16px 12px 48px}h1{font-size:22px}h2{font-size:18px}
-section.block{padding:4px 12px 12px}.timeline{padding:8px 12px}
-.facts{grid-template-columns:minmax(0,1fr)}.facts dd{margin-bottom:6px}
-.cards{grid-template-columns:repeat(2,minmax(0,1fr))}
+@media (max-width:960px){
 table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
 table.stack thead{display:none}
 table.stack tr{border-bottom:1px solid var(--line);padding:6px 0}
@@ -102,6 +97,12 @@ table.stack td::before{content:attr(data-label);color:var(--muted);font-size:12p
 text-transform:uppercase}
 .tl-row{grid-template-columns:minmax(0,1fr) auto;grid-template-areas:"label date" "bar bar"}
 .tl-label{grid-area:label}.tl-date{grid-area:date}.tl-bar{grid-area:bar}
+}
+@media (max-width:600px){
+main{padding:16px 12px 48px}h1{font-size:22px}h2{font-size:18px}
+section.block{padding:4px 12px 12px}.timeline{padding:8px 12px}
+.facts{grid-template-columns:minmax(0,1fr)}.facts dd{margin-bottom:6px}
+.cards{grid-template-columns:repeat(2,minmax(0,1fr))}
 }
 @media print{
 body{background:#fff;font-size:12px}main{max-width:none;padding:0}
