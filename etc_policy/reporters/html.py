@@ -92,9 +92,9 @@ footer{margin-top:40px;color:var(--muted);font-size:12px}
 table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
 table.stack thead{display:none}
 table.stack tr{border-bottom:1px solid var(--line);padding:6px 0}
-table.stack td{border:0;padding:2px 0;display:grid;grid-template-columns:6.5rem minmax(0,1fr);gap:8px}
-table.stack td::before{content:attr(data-label);color:var(--muted);font-size:12px;font-weight:600;
-text-transform:uppercase}
+table.stack td{border:0;padding:2px 0 2px 7.5rem;position:relative;min-height:1.6em}
+table.stack td::before{content:attr(data-label);position:absolute;left:0;top:3px;width:7rem;
+color:var(--muted);font-size:12px;font-weight:600;text-transform:uppercase}
 .tl-row{grid-template-columns:minmax(0,1fr) auto;grid-template-areas:"label date" "bar bar"}
 .tl-label{grid-area:label}.tl-date{grid-area:date}.tl-bar{grid-area:bar}
 }
@@ -106,7 +106,9 @@ section.block{padding:4px 12px 12px}.timeline{padding:8px 12px}
 }
 @media print{
 body{background:#fff;font-size:12px}main{max-width:none;padding:0}
-section.block,.timeline,.facts,.card{break-inside:avoid;border-color:#999}
+section.block,.timeline,.facts,.card{border-color:#999}
+tr,li,.card,.facts,.tl-row,.rules dd,.fixtext{break-inside:avoid}
+h1,h2,h3,dt{break-after:avoid}
 .sev,.st{background:#fff;color:var(--c);border:1.5px solid var(--c)}
 a{color:var(--ink);text-decoration:none}
 }
