@@ -215,3 +215,65 @@ def test_update_ledger_records_untracked_secrets(tmp_path: Path, capsys: pytest.
     states = [s["state"] for env in data["environments"] for s in env["rotation"]]
     assert "untracked" not in states
     assert "production/CLOUDINARY_API_SECRET first-seen 2026-11-01" in result.err
+
+
+def test_exposed_now_comes_first_and_replaces_overdue(document: dict,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The production OPENAI_API_KEY found raw in a log is exposed: revoke and rotate now,
+    not merely "overdue" (its rotation date had passed too)."""
+    actions = document["actions"]
+    assert [a["section"] for a in actions][:1] == ["exposed"]
+    [exposed] = [a for a in actions if a["section"] == "exposed"]
+    assert (exposed["environment"], exposed["key"], exposed["rule_id"]) == \
+        ("production", "OPENAI_API_KEY", "LOG001")
+    assert exposed["places"] == ["fixtures/railway-app-audit/logs/production-2026-10-30.log:3"]
+    assert "rotate" in exposed["fix"].lower() and "overdue too" in exposed["reason"]
+    assert not [a for a in actions if a["section"] == "overdue"]
+    production = document["environments"][0]["rotation"]
+    openai = next(s for s in production if s["key"] == "OPENAI_API_KEY")
+    assert (openai["state"], openai["exposed"], openai["label"]) == \
+        ("overdue", True, "exposed: rotate now")
+    assert document["summary"]["actions"] == {"exposed": 1, "overdue": 0, "due-soon": 1,
+                                              "not-tracked": 6}
+    page = audit(capsys, FIXTURE, "html").out
+    assert page.index('id="todo-exposed"') < page.index('id="todo-overdue"') < \
+        page.index('id="env-production"')
+    text = audit(capsys, FIXTURE, "text").out
+    assert "production/OPENAI_API_KEY" in text.split("rotation overdue:")[0]
+
+
+def test_not_in_ledger_in_summary_actions_and_timeline(document: dict,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert document["summary"]["not_tracked"] == 6 and document["summary"]["secrets"] == 12
+    untracked = sorted((a["environment"], a["key"]) for a in document["actions"]
+                       if a["section"] == "not-tracked")
+    assert untracked == [("production", "CLOUDINARY_API_KEY"), ("production", "CLOUDINARY_API_SECRET"),
+                         ("staging", "CLOUDINARY_API_KEY"), ("staging", "CLOUDINARY_API_SECRET"),
+                         ("staging", "DATABASE_URL"), ("staging", "SESSION_SECRET")]
+    page = audit(capsys, FIXTURE, "html").out
+    timeline = page[page.index('id="timeline"'):]
+    assert timeline.count('class="tl-bar none"') == 6
+    assert "<b>6</b><span>Not in ledger</span>" in page
+
+
+def test_every_finding_carries_its_fix(document: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    every = [f for env in document["environments"] for f in (*env["findings"], *env["logs"]["findings"])]
+    every += [g["finding"] for g in document["reuse"] if g["finding"]]
+    rules = {r["id"]: r for r in document["rules"]}
+    assert len(every) == document["summary"]["findings"] == 5
+    for finding in every:
+        assert finding["fix"] == rules[finding["rule_id"]]["fix"] and finding["fix"]
+        assert finding["fix_anchor"] == "rule-" + finding["rule_id"].lower()
+    page = audit(capsys, FIXTURE, "html").out
+    for rule_id in rules:
+        assert f'id="rule-{rule_id.lower()}"' in page and f'href="#rule-{rule_id.lower()}"' in page
+    markdown = audit(capsys, FIXTURE, "markdown").out
+    assert f'<a id="rule-log001"></a>' in markdown and "[fix](#rule-log001)" in markdown
+
+
+def test_html_keeps_the_column_encoding_and_hint(document: dict,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    [leak] = document["environments"][0]["logs"]["findings"]
+    page = audit(capsys, FIXTURE, "html").out.replace("<wbr>", "")
+    assert f"production-2026-10-30.log:3:{leak['column']}" in page
+    assert f"{leak['encoding']} <code class=\"hint\">{leak['hint']}</code>" in page

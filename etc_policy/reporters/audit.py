@@ -248,8 +248,8 @@ def _action_object(action: Action, audit: AuditReport) -> dict[str, object]:
             (rule.fix if rule is not None else None)}
 
 
-EXPOSED_FIX = ("Revoke the key at its provider now, issue a new one, set it in Railway, then "
-               "record the rotation (`etc-policy rotation record`) and purge the logs or "
+EXPOSED_FIX = ("Revoke and rotate now: revoke the key at its provider, issue a new one, set it "
+               "in Railway, then record the rotation (`etc-policy rotation record`) and purge the logs or "
                "history that hold the old one.")
 
 
@@ -399,14 +399,15 @@ def _findings_md(rows: Sequence[Finding], audit: AuditReport) -> list[str]:
         related = "".join(f"<br>also `{_code(p.path)}:{p.line}`" for p in f.related)
         out.append(f"| {f.severity.value} | {f.rule_id} | `{_code(f.path)}:{f.line}:{f.column}`"
                    f"{related} | {f'`{_code(f.key)}`' if f.key else ''} | {_md(f.message)} | "
-                   f"{evidence} | {_fix_link(f.rule_id, audit).strip(' ()') or ''} |")
+                   f"{evidence} | {_fix_link(f.rule_id, audit, bare=True)} |")
     return out
 
 
-def _fix_link(rule_id: str | None, audit: AuditReport) -> str:
+def _fix_link(rule_id: str | None, audit: AuditReport, *, bare: bool = False) -> str:
     if rule_id is None or audit.fix_of(rule_id) is None:
         return ""
-    return f" ([fix](#{rule_anchor(rule_id)}))"
+    link = f"[fix](#{rule_anchor(rule_id)})"
+    return link if bare else f" ({link})"
 
 
 def _sorted(findings: Sequence[Finding]) -> list[Finding]:

@@ -206,7 +206,7 @@ def _actions(audit: AuditReport) -> list[str]:
                        f"</code> — {e(a.reason)}{where}{fix}</li>")
         out.append("</ul>")
         if name == "exposed":
-            out.append(f'<p class="fixtext"><strong>Rotate now:</strong> {e(EXPOSED_FIX)}</p>')
+            out.append(f'<p class="fixtext">{e(EXPOSED_FIX)}</p>')
         out.append("</section>")
     return out
 
