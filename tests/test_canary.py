@@ -273,7 +273,7 @@ def test_the_audit_header_and_sections_hold_no_canary(capsys: pytest.CaptureFixt
 
     env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "HOME": str(project),
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
-           "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+           "PATH": "/usr/bin:/bin:/usr/local/bin"}
     for args in (("init", "-q", "-b", f"b-{CORES[0]}"), ("add", "-A"),
                  ("commit", "-q", "-m", f"add {CANARIES['JWT_SECRET']}"),
                  ("remote", "add", "origin",
