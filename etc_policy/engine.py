@@ -22,7 +22,7 @@ from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.discovery import is_template_name, path_ignored
 from etc_policy.encryption import DOTENVX_PUBLIC_KEY, SOPS, is_encryption_metadata, \
     is_key_store_name, private_key_name
-from etc_policy.findings import Finding, Report, fingerprint
+from etc_policy.findings import Finding, Location, Report, fingerprint
 from etc_policy.model import Entry, Source, SourceKind, Workspace
 from etc_policy.policy import Rule
 from etc_policy.record import record
@@ -243,6 +243,8 @@ def _finding(rule: Rule, hit: Hit, checked: Source | None,
         path=path, line=line, column=column, end_line=end_line, end_column=end_column, key=key,
         environment=source.environment if source is not None else None, pack=rule.pack,
         hint=hit.hint,
+        related=tuple(Location(path=s.path, line=e.line or 1, column=e.column or 1, key=e.key,
+                               environment=s.environment) for s, e in hit.related),
         fingerprint=fingerprint(rule_id=rule.id, path=path, key=key,
                                 extra=hit.message if key is None else ""),
         suppressed=suppression is not None,

@@ -52,6 +52,17 @@ class Suppression:
 
 
 @record
+class Location:
+    """Another place the same problem occurs (SARIF relatedLocations, JSON related_locations)."""
+
+    path: str
+    line: int
+    column: int = 1
+    key: str | None = None
+    environment: str | None = None
+
+
+@record
 class Finding:
     rule_id: str
     rule_name: str
@@ -71,6 +82,9 @@ class Finding:
     suppression: str | None = None   # "inline", "baseline" or "imported" (= suppressed_by.kind)
     suppressed_by: Suppression | None = None
     encoding: str | None = None      # scan: how the leaked value appeared (raw, base64, json…)
+    # Every other place of this one problem (a secret reused across environments: each
+    # file holding it), so that one problem is one finding, counted once.
+    related: tuple[Location, ...] = ()
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule_id, self.key or "")

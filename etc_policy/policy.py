@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from etc_policy.digest import sha256
 from etc_policy.errors import ConfigError, PolicyError
 from etc_policy.findings import Severity
 from etc_policy.patterns import compile_pack_regex
@@ -194,6 +195,8 @@ class RuleOverride(_Frozen):
 class PackSpec(_Frozen):
     schema_version: Literal[1]
     name: str = Field(pattern=RULE_NAME)
+    # The pack's own release, shown in audit reports beside the file's digest ("1.2.0").
+    version: str = Field(default="", pattern=r"^([0-9A-Za-z][0-9A-Za-z.+_-]{0,39})?$")
     description: str = ""
     extends: tuple[str, ...] = ()
     secrets: SecretsSpec = SecretsSpec.model_construct()  # = SecretsSpec(), unbuilt
@@ -234,6 +237,8 @@ class Pack:
     overrides: Mapping[str, RuleOverride] = field(default_factory=dict)
     ignore_paths: tuple[str, ...] = ()
     parents: tuple[Pack, ...] = ()  # the loaded `extends`, in order
+    version: str = ""              # the pack's `version:` ("" when it declares none)
+    sha256: str = ""               # first 16 hex digits of the file's bytes (audit provenance)
 
 
 # --- finding packs ---------------------------------------------------------------------
@@ -335,7 +340,7 @@ def _load(ref: str, *, base_dir: Path, root: Path, registry: Mapping[str, Any],
     _check_overrides(spec, rules, parents, lines, shown=shown)
     return Pack(name=spec.name, path=shown, description=spec.description, secrets=spec.secrets,
                 rules=rules, overrides=dict(spec.overrides), ignore_paths=spec.ignore_paths,
-                parents=parents)
+                parents=parents, version=spec.version, sha256=sha256(raw).hexdigest()[:16])
 
 
 def _load_parent(ref: str, index: int, lines: dict[Path_, int], *, base_dir: Path, root: Path,

@@ -320,3 +320,40 @@ def test_no_canary_key_or_ciphertext_through_decryption(
     ledger = (project / ".etc-policy-ledger.json").read_text()
     _assert_clean(ledger, "the ledger")
     assert not any(secret in ledger for secret in secrets)
+def test_the_audit_header_and_sections_hold_no_canary(capsys: pytest.CaptureFixture[str],
+                                                      project: Path) -> None:
+    """The audit's provenance (git commit and tree state, packs, ledger), its exposed-now
+    section, the reuse finding's related locations and the rules' fixes, in every format, on
+    a real git work tree whose remote URL, commit message and branch hold a canary."""
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed on this machine")
+    import subprocess
+
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "HOME": str(project),
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
+           "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    for args in (("init", "-q", "-b", f"b-{CORES[0]}"), ("add", "-A"),
+                 ("commit", "-q", "-m", f"add {CANARIES['JWT_SECRET']}"),
+                 ("remote", "add", "origin",
+                  f"https://bot:{CANARIES['SESSION_SECRET']}@git.example.invalid/app.git")):
+        subprocess.run([git, "-C", str(project), *args], check=True, capture_output=True, env=env)
+    run_main(capsys, "rotation", "record", str(project), "--rotated-on", "2026-06-01",
+             "--as-of", "2026-06-01")
+    outputs = {}
+    for fmt in ("text", "json", "markdown", "sarif", "html"):
+        result = run_main(capsys, "audit", str(project), "-f", fmt, "--as-of", "2026-11-29")
+        assert result.code == 1, result.err
+        _assert_clean(result.all, f"audit -f {fmt}")
+        outputs[fmt] = result.out
+    document = json.loads(outputs["json"])
+    assert len(document["provenance"]["git"]["commit"]) == 40
+    assert document["provenance"]["ledger"]["last_entry"] is not None
+    assert {a["key"] for a in document["actions"] if a["section"] == "exposed"} >= {
+        "JWT_SECRET", "OPENAI_API_KEY"}
+    assert any(group["finding"] and group["finding"]["related_locations"]
+               for group in document["reuse"])
+    assert document["rules"] and all(r["fix"] for r in document["rules"])
+    sarif = json.loads(outputs["sarif"])["runs"][0]
+    assert sarif["versionControlProvenance"][0]["repositoryUri"].startswith("file:")
+    assert any("relatedLocations" in r for r in sarif["results"])

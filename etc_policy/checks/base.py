@@ -36,6 +36,8 @@ class Hit:
     end_column: int | None = None
     key: str | None = None          # overrides entry.key
     hint: str | None = None         # redacted evidence
+    # The other places of the same problem: (source, entry) pairs, in the order to show.
+    related: tuple[tuple[Source, Entry], ...] = ()
 
 
 @record

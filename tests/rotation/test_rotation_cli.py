@@ -62,7 +62,8 @@ def test_import_rotate_report(folder: Path, capsys: pytest.CaptureFixture[str]) 
                         "`check --update-ledger`)"]
     assert "production/OPENAI_API_KEY changed 2026-11-01" in result.err
     states = _status(capsys, "2026-11-01")
-    assert (states["OPENAI_API_KEY"]["state"], states["OPENAI_API_KEY"]["rotations"]) == ("ok", 1)
+    # the imported date and the recorded change
+    assert (states["OPENAI_API_KEY"]["state"], states["OPENAI_API_KEY"]["rotations"]) == ("ok", 2)
     # the reminder calendar: JWT_SECRET is overdue, OPENAI_API_KEY due 2027-01-30
     result = run_main(capsys, "rotation", "report", "--as-of", "2026-11-01", "--within", "120",
                       "-f", "ics")
