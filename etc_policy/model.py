@@ -25,11 +25,8 @@ class SourceKind(StrEnum):
     RAILWAY_VARIABLES = "railway-variables"    # `railway variables --json` (flat, resolved)
     RAILWAY_VARIABLES_KV = "railway-variables-kv"  # `railway variables --kv` (lossy)
     RAILWAY_ENVIRONMENT = "railway-environment-config"  # `railway environment config --json`
-
-    @property
-    def holds_variables(self) -> bool:
-        """True for sources whose entries are environment variables (not config pointers)."""
-        return self is not SourceKind.RAILWAY_CONFIG
+    RAILWAY_IAC = "railway-iac"                # .railway/railway.ts (infrastructure as code)
+    # What each kind holds (deploy config, variables, both): sources/formats.py, the one registry.
 
 
 REFERENCE_MARK = "${{"
@@ -59,6 +56,9 @@ class Entry:
     # "dotenvx" / "sops" when `value` is the plaintext decrypted in memory from that format
     # (sources/decrypt.py); None for a value read as written.
     decrypted_from: str | None = None
+    # railway.ts: how the value is given (literal, preserve, reference, generated, environment,
+    # unresolvable; sources/railway_ts.py); None for the formats where every value is a literal.
+    origin: str | None = None
 
     @property
     def text(self) -> str | None:
@@ -107,6 +107,8 @@ class Source:
     notices: tuple[str, ...] = ()
     text: str = field(default="", repr=False)          # raw text (dotenv lint rules read lines)
     document: object = field(default=None, repr=False)  # railway config: the parsed document
+    service: str | None = None    # railway.ts: the service this source describes (one per service)
+    origin_line: int = 1          # where a whole-source finding points (railway.ts: the service)
     # effective(), built once: every rule asks (with 200,000 keys, 48 rebuilds took 1.4 s).
     _effective: Mapping[str, Entry] | None = field(default=None, init=False, repr=False,
                                                   compare=False, hash=False)
