@@ -239,8 +239,11 @@ def _finding(rule: Rule, hit: Hit, checked: Source | None,
             if imported.wants_digests and entry is not None else ()
         suppression = imported.suppression(rule, path=path, line=line, digests=digests)
     message = hit.message
-    if source is not None and source.service is not None:
-        message = f"{message} (service {source.service})"  # services share railway.ts's lines
+    if source is not None and source.service is not None and (entry is not None or hit.line is None):
+        # railway.ts: services share the file's lines (a factory makes several from one call),
+        # so a finding about a service's value or setting names it; a loader diagnostic is
+        # about the file at its line and belongs to no one service.
+        message = f"{message} (service {source.service})"
     return Finding(
         rule_id=rule.id, rule_name=rule.name, severity=rule.severity, message=message,
         path=path, line=line, column=column, end_line=end_line, end_column=end_column, key=key,

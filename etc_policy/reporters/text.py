@@ -190,8 +190,9 @@ def render_inspect(sources: Sequence[Source], console: Console | PlainConsole, *
                    hint_of: Callable[[Entry], str | None], reveal: bool) -> None:
     for source in sources:
         environment = source.environment or "unknown environment"
+        service = f", service {source.service}" if source.service else ""
         _print(console, Text.assemble((source.path, "bold underline"),
-                                    (f"  {source.kind.value}, {environment}", "dim")))
+                                    (f"  {source.kind.value}, {environment}{service}", "dim")))
         width = max((len(entry.key) for entry in source.entries), default=0)
         for entry in source.entries:
             _print(console, _entry_line(entry, width=width, reason=reason_of(entry),
@@ -212,6 +213,9 @@ def _entry_line(entry: Entry, *, width: int, reason: str | None, hint: str | Non
     line.append(entry.key.ljust(width) + "  ", style="bold" if reason else "")
     shown = _revealed(entry.value) if reveal else (hint or "")
     line.append(shown)
+    if entry.origin not in (None, "literal"):
+        # railway.ts: preserve() / reference / generated / environment / unresolvable values
+        line.append(f"  [{entry.origin}]", style="cyan")
     if reason:
         line.append("  secret: ", style="red")
         line.append(reason, style="red")

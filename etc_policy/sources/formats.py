@@ -13,7 +13,7 @@ A new format is one row here; nothing else decides what a kind holds.
 
 from __future__ import annotations
 
-from etc_policy.model import SourceKind
+from etc_policy.model import Source, SourceKind
 from etc_policy.record import record
 
 
@@ -37,6 +37,16 @@ FORMATS: dict[SourceKind, Format] = {
 
 def holds_variables(kind: SourceKind) -> bool:
     return FORMATS[kind].variables
+
+
+def declares_variables(source: Source) -> bool:
+    """Whether the source says which variables exist, so that a missing one is missing: a
+    railway.ts service without an `env` block (its variables live in Railway), or whose block
+    has a spread only running the program would give, does not."""
+    if not FORMATS[source.kind].variables:
+        return False
+    document = source.document
+    return not (isinstance(document, dict) and document.get("iac_variables") in {"none", "partial"})
 
 
 def holds_deploy_config(kind: SourceKind) -> bool:

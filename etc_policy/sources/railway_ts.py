@@ -130,6 +130,7 @@ class Member:
 @record
 class Obj:
     members: tuple[Member, ...]
+    complete: bool = True          # False: a spread or key could not be read (keys may be missing)
 
     def get(self, key: str) -> Member | None:
         found = None
@@ -200,6 +201,7 @@ def load_railway_iac(path: Path, *, display_path: str,
         return (_file_source(display_path, environment, text, [diagnostic]),)
     reader = _Reader(text, environment=environment, typescript=path.suffix.lower() in {".ts", ".mts", ".cts"})
     services = reader.read()
+    resources = dict(reader.resources)   # which resource each name is (`db` → postgres)
     diagnostics = sorted(reader.diagnostics, key=lambda d: (d.line, d.column, d.code))
     if not services:
         return (_file_source(display_path, environment, text, diagnostics),)
@@ -208,6 +210,7 @@ def load_railway_iac(path: Path, *, display_path: str,
         sources.append(Source(path=display_path, kind=SourceKind.RAILWAY_IAC,
                               environment=environment, entries=tuple(service.entries),
                               diagnostics=tuple(diagnostics) if index == 0 else (), text=text,
+                              document={"resources": resources, "iac_variables": service.variables},
                               service=service.name, origin_line=service.line))
     return tuple(sources)
 
@@ -222,6 +225,9 @@ class ServiceRead:
     name: str
     line: int
     entries: list[Entry] = field(default_factory=list)
+    # Whether the service says which variables it has: "none" (no env block: they live in
+    # Railway), "declared", or "partial" (a spread or key only running the program would give).
+    variables: str = "none"
 
 
 def parse(text: str, *, typescript: bool = True):  # -> tree_sitter.Tree
@@ -263,7 +269,7 @@ class _Reader:
         self.diagnostics: list[Diagnostic] = []
         self._reported: set[tuple[int, int, str]] = set()
         self._depth = 0
-        self._services: dict[int, ServiceRead] = {}   # id(Resource) -> read once
+        self.resources: dict[str, str] = {}            # the project's resources: name -> kind
 
     # -- positions --
     def position(self, node: Any) -> tuple[int, int]:
@@ -461,6 +467,8 @@ class _Reader:
             return []
         services = []
         for resource in resources if isinstance(resources, tuple) else ():
+            if isinstance(resource, Resource) and isinstance(resource.name, str):
+                self.resources[resource.name] = resource.kind
             read = self._resource(resource)
             if read is not None:
                 services.append(read)
@@ -485,7 +493,7 @@ class _Reader:
         if isinstance(resource.options, Obj):
             _ServiceEntries(self, read).options(resource.options)
         elif isinstance(resource.options, Unknown):
-            self.note(UNRESOLVABLE, f"the options of service {resource.name} could not be read: "
+            self.note(UNRESOLVABLE, f"the service's options could not be read: "
                                     f"{resource.options.reason}", resource.node)
         return read
 
@@ -539,8 +547,8 @@ class _ServiceEntries:
             elif key in {"env", "variables"}:
                 self.variables(member)
             elif key not in KNOWN_OPTIONS:
-                self.reader.note(UNKNOWN_OPTION, f"service {self.read.name}: `{key}` is not a "
-                                 "service option of the SDK; Railway drops it without a word",
+                self.reader.note(UNKNOWN_OPTION, f"`{key}` is not a service option of the SDK; "
+                                 "Railway drops it without a word",
                                  member.key_node, key=key)
 
     def nested(self, member: Member, pointers: dict[str, str], label: str) -> None:
@@ -605,10 +613,12 @@ class _ServiceEntries:
     def variables(self, member: Member) -> None:
         value = member.value
         if isinstance(value, Unknown):
+            self.read.variables = "partial"
             self.unresolvable(member, member.key, value)
             return
         if not isinstance(value, Obj):
             return
+        self.read.variables = "declared" if value.complete else "partial"
         for variable in value.members:
             self.variable(variable)
 
@@ -654,14 +664,14 @@ class _ServiceEntries:
             return "unresolvable", None
         what = "a number" if isinstance(inner, int | float) and not isinstance(inner, bool) else \
             "not a string"
-        self.reader.note(UNRESOLVABLE, f"{member.key} in service {self.read.name}: the value is "
-                         f"{what}; the SDK's types ask for a string", member.value_node, key=member.key)
+        self.reader.note(UNRESOLVABLE, f"{member.key}: the value is {what}; the SDK's types ask "
+                         "for a string", member.value_node, key=member.key)
         return "unresolvable", None
 
     def unresolvable(self, member: Member, key: str, value: Unknown) -> None:
         self.reader.diagnostics.append(Diagnostic(
-            UNRESOLVABLE, f"{key} in service {self.read.name} is not known without running the "
-            f"program ({value.reason})", *self.reader.position(member.value_node), key=key))
+            UNRESOLVABLE, f"{key} is not known without running the program ({value.reason})",
+            *self.reader.position(member.value_node), key=key))
 
     def add(self, key: str, member: Member, value: object, *, origin: str = "literal",
             sealed: bool | None = None) -> None:
@@ -728,6 +738,7 @@ def _number(reader: _Reader, node: Any, scope: _Scope) -> object:
 
 def _object(reader: _Reader, node: Any, scope: _Scope) -> object:
     members: list[Member] = []
+    complete = True
     for child in node.named_children:
         if child.type == "pair":
             key_node = child.child_by_field_name("key")
@@ -736,6 +747,7 @@ def _object(reader: _Reader, node: Any, scope: _Scope) -> object:
             if not isinstance(key, str):
                 reader.note(UNRESOLVABLE, "a computed key is not known without running the "
                             "program", key_node)
+                complete = False
                 continue
             members.append(Member(key, key_node, value_node, reader.eval(value_node, scope)))
         elif child.type == "shorthand_property_identifier":
@@ -745,14 +757,16 @@ def _object(reader: _Reader, node: Any, scope: _Scope) -> object:
             spread = _plain(spread)
             if isinstance(spread, Obj):
                 members.extend(spread.members)
+                complete = complete and spread.complete
             else:
+                complete = False
                 reason = spread.reason if isinstance(spread, Unknown) else "not an object of this file"
                 reader.note(UNRESOLVABLE, f"spread `{_text(child)}` is not known without running "
                             f"the program ({reason}); its keys were not checked", child)
         elif child.type != "comment":
             reader.note(UNRESOLVABLE, f"a {child.type.replace('_', ' ')} in an object is not "
                         "read statically", child)
-    return Obj(tuple(members))
+    return Obj(tuple(members), complete)
 
 
 def _property_name(reader: _Reader, node: Any, scope: _Scope) -> object:
@@ -869,7 +883,9 @@ def _binary(reader: _Reader, node: Any, scope: _Scope) -> object:
     if operator in {"||", "&&", "??"}:
         truth = _truth(left)
         plain = _plain(left)
-        if truth is None or (operator == "??" and isinstance(plain, Unknown)):
+        if isinstance(plain, Unknown):
+            return plain
+        if truth is None:
             return reader.unknown(node, "a condition not known without running the program")
         keep_left = (operator == "||" and truth) or (operator == "&&" and not truth) or \
             (operator == "??" and plain not in (None, _UNDEFINED))
