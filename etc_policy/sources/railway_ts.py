@@ -74,6 +74,16 @@ _RUN = {"command": "/deploy/startCommand", "preDeploy": "/deploy/preDeployComman
 _BUILD = {name: f"/build/{name}" for name in (
     "builder", "buildCommand", "dockerfilePath", "watchPatterns", "buildEnvironment")}
 _SOURCE = {name: f"/source/{name}" for name in ("repo", "image", "branch", "rootDirectory")}
+# The other keys each nested type declares (read, not mapped to a pointer): anything beyond
+# these is dropped by the SDK, like an unknown service option.
+_KNOWN_NESTED = {
+    "deploy": {*_DEPLOY, "registryCredentials", "multiRegionConfig", "limitOverride",
+               "useLegacyStacker", "ipv6EgressEnabled"},
+    "build": {*_BUILD, "nixpacksConfigPath", "nixpacksPlan", "nixpacksVersion", "railpackVersion"},
+    "run": set(_RUN),
+    "source": {*_SOURCE, "type", "template", "commitSha", "upstreamUrl", "checkSuites",
+               "autoUpdates"},
+}
 # Every option of `IntentServiceConfig`; anything else is dropped by the SDK without a word
 # (`port`, `volumes`): worth telling.
 KNOWN_OPTIONS = frozenset({
@@ -558,8 +568,13 @@ class _ServiceEntries:
             return
         if not isinstance(value, Obj):
             return
+        known = _KNOWN_NESTED.get(label)
         for inner in value.members:
-            if inner.key in pointers:
+            if known is not None and inner.key not in known:
+                self.reader.note(UNKNOWN_OPTION, f"`{label}.{inner.key}` is not an option of the "
+                                 "SDK; Railway drops it without a word", inner.key_node,
+                                 key=f"{label}.{inner.key}")
+            elif inner.key in pointers:
                 self.config(pointers[inner.key], inner)
             elif label == "deploy" and inner.key == "registryCredentials":
                 self.nested(inner, {"username": "/deploy/registryCredentials/username",
@@ -577,7 +592,7 @@ class _ServiceEntries:
             if isinstance(value.options, Obj) and (branch := value.options.get("branch")):
                 self.config("/source/branch", branch)
         elif isinstance(value, Obj):
-            self.nested(member, {**_SOURCE, **_BUILD}, "source")
+            self.nested(member, _SOURCE, "source")
         elif isinstance(value, Unknown):
             self.unresolvable(member, "source", value)
 
