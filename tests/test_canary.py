@@ -68,6 +68,17 @@ def project(tmp_path: Path) -> Path:
         "numReplicas": CANARIES["SESSION_SECRET"],
         "registryCredentials": {"username": "bot", "password": CANARIES["SESSION_SECRET"]}},
         "variables": {"SESSION_SECRET": CANARIES["SESSION_SECRET"]}}))
+    # railway.ts with canaries written as literals (RWY030/RWY031 findings, inspect entries),
+    # one in a branch on the environment and one in a template literal.
+    (root / ".railway").mkdir()
+    (root / ".railway" / "railway.ts").write_text(
+        'import { defineRailway, project, service } from "railway/iac";\n'
+        "export default defineRailway((ctx) => project('app', { resources: [service('api', {\n"
+        f"  deploy: {{ registryCredentials: {{ username: 'bot', password: '{CANARIES['POSTGRES_PASSWORD']}' }} }},\n"
+        f"  env: {{ JWT_SECRET: '{CANARIES['JWT_SECRET']}',\n"
+        f"    SESSION_SECRET: ctx.isEnvironment('production') ? '{CANARIES['SESSION_SECRET']}' : 'x',\n"
+        f"    CLOUDINARY_API_SECRET: `{CANARIES['CLOUDINARY_API_SECRET']}` }},\n"
+        "})] }));\n")
     log_lines = [f'{{"message":"boot ok","n":{i}}}' for i in range(20)]
     for key, value in CANARIES.items():
         for encoded in _encodings(value):
