@@ -264,6 +264,10 @@ def _loader(kind: SourceKind) -> Callable[..., Source]:
         from etc_policy.sources.railway_ts import load_railway_iac
 
         return load_railway_iac
+    if kind is SourceKind.RAILWAY_IAC_GRAPH:     # opt-in: only a config names one
+        from etc_policy.sources.railway_graph import load_railway_graph
+
+        return load_railway_graph
     from etc_policy.sources import railway_vars
 
     return {

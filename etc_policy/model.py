@@ -26,6 +26,7 @@ class SourceKind(StrEnum):
     RAILWAY_VARIABLES_KV = "railway-variables-kv"  # `railway variables --kv` (lossy)
     RAILWAY_ENVIRONMENT = "railway-environment-config"  # `railway environment config --json`
     RAILWAY_IAC = "railway-iac"                # .railway/railway.ts (infrastructure as code)
+    RAILWAY_IAC_GRAPH = "railway-iac-graph"    # the SDK's compiled graph of it (JSON, opt-in)
     # What each kind holds (deploy config, variables, both): sources/formats.py, the one registry.
 
 

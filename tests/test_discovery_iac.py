@@ -41,4 +41,5 @@ def test_every_kind_has_one_format_row_and_railway_ts_holds_both() -> None:
     assert set(FORMATS) == set(SourceKind)
     assert SourceKind.RAILWAY_IAC in VARIABLE_KINDS and SourceKind.RAILWAY_IAC in DEPLOY_CONFIG_KINDS
     assert SourceKind.RAILWAY_CONFIG not in VARIABLE_KINDS
-    assert DEPLOY_CONFIG_KINDS == (SourceKind.RAILWAY_CONFIG, SourceKind.RAILWAY_IAC)
+    assert DEPLOY_CONFIG_KINDS == (SourceKind.RAILWAY_CONFIG, SourceKind.RAILWAY_IAC,
+                                   SourceKind.RAILWAY_IAC_GRAPH)

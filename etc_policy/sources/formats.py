@@ -6,7 +6,7 @@ and checks instead of comparing kinds one by one.
   variables       entries keyed by variable name: the variable rules and `scan` read it
   default_environment   the environment a file of this kind describes when nobody names one
 
-railway.ts holds both: one program declares a service's deploy settings and its variables,
+railway.ts (and the graph the SDK compiles it to) holds both: one program declares a service's deploy settings and its variables,
 for every environment of the project (production unless named: the runbook's target).
 A new format is one row here; nothing else decides what a kind holds.
 """
@@ -32,6 +32,8 @@ FORMATS: dict[SourceKind, Format] = {
     SourceKind.RAILWAY_ENVIRONMENT: Format(variables=True),
     SourceKind.RAILWAY_IAC: Format(deploy_config=True, variables=True,
                                    default_environment="production"),
+    SourceKind.RAILWAY_IAC_GRAPH: Format(deploy_config=True, variables=True,
+                                         default_environment="production"),
 }
 
 
