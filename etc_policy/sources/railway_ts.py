@@ -704,16 +704,24 @@ class _ServiceEntries:
 
 # --- node handlers ---------------------------------------------------------------------------
 
+def _piece(reader: _Reader, child: Any) -> str | Unknown | None:
+    """The text of a string's fragment or escape; None for any other child."""
+    if child.type == "string_fragment":
+        return _text(child)
+    if child.type == "escape_sequence":
+        decoded = _escape_sequence(_text(child))
+        return reader.unknown(child, "an escape sequence not read here") if decoded is None else decoded
+    return None
+
+
 def _string(reader: _Reader, node: Any, scope: _Scope) -> object:
     parts = []
     for child in node.named_children:
-        if child.type == "string_fragment":
-            parts.append(_text(child))
-        elif child.type == "escape_sequence":
-            decoded = _escape_sequence(_text(child))
-            if decoded is None:
-                return reader.unknown(child, "an escape sequence not read here")
-            parts.append(decoded)
+        piece = _piece(reader, child)
+        if isinstance(piece, Unknown):
+            return piece
+        if piece is not None:
+            parts.append(piece)
     return "".join(parts)
 
 
@@ -721,13 +729,11 @@ def _template(reader: _Reader, node: Any, scope: _Scope) -> object:
     parts: list[str] = []
     depends = False
     for child in node.named_children:
-        if child.type == "string_fragment":
-            parts.append(_text(child))
-        elif child.type == "escape_sequence":
-            decoded = _escape_sequence(_text(child))
-            if decoded is None:
-                return reader.unknown(child, "an escape sequence not read here")
-            parts.append(decoded)
+        piece = _piece(reader, child)
+        if isinstance(piece, Unknown):
+            return piece
+        if piece is not None:
+            parts.append(piece)
         elif child.type == "template_substitution":
             inner = child.named_children
             value = reader.eval(inner[0], scope) if inner else _UNDEFINED
