@@ -715,14 +715,8 @@ def _piece(reader: _Reader, child: Any) -> str | Unknown | None:
 
 
 def _string(reader: _Reader, node: Any, scope: _Scope) -> object:
-    parts = []
-    for child in node.named_children:
-        piece = _piece(reader, child)
-        if isinstance(piece, Unknown):
-            return piece
-        if piece is not None:
-            parts.append(piece)
-    return "".join(parts)
+    """A quoted string: a template literal without substitutions, read the same way."""
+    return _template(reader, node, scope)
 
 
 def _template(reader: _Reader, node: Any, scope: _Scope) -> object:
