@@ -16,7 +16,7 @@ from etc_policy.discovery import discover, load_workspace
 from etc_policy.engine import evaluate
 from etc_policy.policy import ignore_paths_of
 from etc_policy.secrets.classify import SecretClassifier
-from test_rule_fixtures import NOW, packs, rules
+from test_rule_fixtures import NOW, packs
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SARIF_SCHEMA = Path(__file__).resolve().parent / "data" / "sarif" / "sarif-schema-2.1.0.json"
@@ -42,8 +42,12 @@ MISTAKES = [
 
 
 def _report(folder: Path):
+    """As `etc-policy check` sees the project: with its own config (fake_secrets: true)."""
+    from etc_policy.commands.common import load_project
+
+    project = load_project(root=folder, config_file=None, packs=())
     workspace = load_workspace(discover(folder), root=folder)
-    return evaluate(workspace, rules(), SecretClassifier.from_packs(packs()),
+    return evaluate(workspace, project.rules, SecretClassifier.from_packs(packs()),
                     ignore_paths=ignore_paths_of(packs()), now=NOW)
 
 
