@@ -67,7 +67,7 @@ FINDINGS = [
     ("invalid TOML railway config", write("railway.toml", "[deploy\nx = 1\n"),
      ("check", *PACK, "railway.toml"), 1, "1:8     error   TST004 dotenv-syntax  invalid TOML"),
     ("a 10 MB line", write(".env.production", "OPENAI_API_KEY=" + "a" * 10_000_000 + "\n"),
-     ("check", *PACK, ".env.production"), 1, "(aaaa…(10000000 chars))"),
+     ("check", *PACK, ".env.production"), 1, "(aaaa…, 10000000 chars)"),
 ]
 
 

@@ -22,7 +22,7 @@ class NoParams(BaseModel):
 
 
 def _flag_every_entry(params: NoParams, ctx: CheckContext) -> Iterator[Hit]:
-    yield Hit(message=f"{ctx.entry.key} seen", entry=ctx.entry, hint="sk-p…(36 chars)")
+    yield Hit(message=f"{ctx.entry.key} seen", entry=ctx.entry, hint="sk-p…, 36 chars")
 
 
 def _whole_source(params: NoParams, ctx: CheckContext) -> Iterator[Hit]:
@@ -84,7 +84,7 @@ def test_entry_findings_carry_everything_once() -> None:
     assert (finding.rule_id, finding.rule_name, finding.severity, finding.pack) == (
         "TST001", "tst001", Severity.ERROR, "test")
     assert (finding.path, finding.line, finding.column, finding.key) == (".env.production", 1, 1, "OPENAI_API_KEY")
-    assert finding.environment == "production" and finding.hint == "sk-p…(36 chars)"
+    assert finding.environment == "production" and finding.hint == "sk-p…, 36 chars"
     assert finding.fingerprint == fingerprint(rule_id="TST001", path=".env.production", key="OPENAI_API_KEY")
     assert not finding.suppressed and report.files == (".env.production",) and report.notices == ()
 

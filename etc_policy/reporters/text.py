@@ -205,13 +205,29 @@ def render_inspect(sources: Sequence[Source], console: Console | PlainConsole, *
         _print(console)
 
 
+_SHOWN_MAX = 80  # a non-secret value longer than this is cut (a 10 MB line would bury the rest)
+
+
 def _entry_line(entry: Entry, *, width: int, reason: str | None, hint: str | None,
                 reveal: bool) -> Text:
+    """A secret shows its hint (unless --reveal); any other scalar value is shown as is:
+    hiding `NODE_ENV=production` protects nothing and hides what the listing is for."""
     line = Text("  ")
     line.append(f"{entry.line}".rjust(5) + "  ", style="dim")
     line.append(entry.key.ljust(width) + "  ", style="bold" if reason else "")
-    shown = _revealed(entry.value) if reveal else (hint or "")
-    line.append(shown)
+    if reveal:
+        line.append(_revealed(entry.value))
+    elif reason is not None:
+        line.append(hint or "", style="dim")
+    elif isinstance(entry.value, dict | list):
+        # A config object or list holds other entries (`/variables` holds each variable,
+        # secrets too): they are listed one by one, the container only by its hint.
+        line.append(hint or "", style="dim")
+    elif entry.value is not None:
+        shown = _revealed(entry.value)
+        if len(shown) > _SHOWN_MAX:
+            shown = f"{shown[:_SHOWN_MAX]}… ({len(shown)} chars)"
+        line.append(shown)
     if reason:
         line.append("  secret: ", style="red")
         line.append(reason, style="red")

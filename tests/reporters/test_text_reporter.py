@@ -17,7 +17,7 @@ def finding(path: str, line: int, severity: Severity, rule_id: str = "TST001", *
             key: str | None = "OPENAI_API_KEY", suppressed: bool = False) -> Finding:
     return Finding(rule_id=rule_id, rule_name="openai-key-format", severity=severity,
                    message="[bold]not an OpenAI key[/bold]", path=path, line=line, column=1,
-                   key=key, hint="sk-C…(39 chars)", fingerprint="ab" * 16, suppressed=suppressed,
+                   key=key, hint="sk-C…, 39 chars", fingerprint="ab" * 16, suppressed=suppressed,
                    suppression="inline" if suppressed else None)
 
 
@@ -38,13 +38,13 @@ def render(report: Report, *, fail_on: FailOn = FailOn.ERROR, color: bool | None
 def test_grouped_by_file_sorted_by_line_plain_in_a_pipe() -> None:
     assert render(REPORT) == (
         "a/.env.production\n"
-        "  2:1     note    TST003 openai-key-format  [bold]not an OpenAI key[/bold]  (sk-C…(39 chars))\n"
+        "  2:1     note    TST003 openai-key-format  [bold]not an OpenAI key[/bold]  (sk-C…, 39 chars)\n"
         "  7:1     error   TST001 openai-key-format  OPENAI_API_KEY: [bold]not an OpenAI key[/bold]"
-        "  (sk-C…(39 chars))\n"
+        "  (sk-C…, 39 chars)\n"
         "\n"
         "b/.env\n"
         "  3:1     warning TST002 openai-key-format  OPENAI_API_KEY: [bold]not an OpenAI key[/bold]"
-        "  (sk-C…(39 chars))\n"
+        "  (sk-C…, 39 chars)\n"
         "\n"
         "notice: c/railway.json: note\n"
         "3 findings (1 error, 1 warning, 1 note) in 3 files, 1 suppressed\n"
@@ -75,10 +75,12 @@ def test_summary_when_nothing_fails() -> None:
     assert "(none at" not in render(below, fail_on=FailOn.NOTE)
 
 
-def test_inspect_listing_shows_hints_and_reasons_not_values() -> None:
+def test_inspect_listing_shows_hints_for_secrets_and_other_values_in_full() -> None:
     source = Source(path=".env.production", kind=SourceKind.DOTENV, environment="production",
                     entries=(Entry("API_TOKEN", "tok-FAKE-secret-value-0000", 1),
-                             Entry("PORT", "3000", 2)))
+                             Entry("PORT", "3000", 2), Entry("NODE_ENV", "production", 3),
+                             Entry("BANNER", "line one\nline two", 4),
+                             Entry("LONG", "x" * 100, 5)))
     stream = io.StringIO()
     render_inspect([source], make_console(stream), reveal=False,
                    reason_of=lambda e: "key matches 'x'" if e.key == "API_TOKEN" else None,
@@ -86,8 +88,12 @@ def test_inspect_listing_shows_hints_and_reasons_not_values() -> None:
     assert stream.getvalue() == (
         ".env.production  dotenv, production\n"
         "      1  API_TOKEN  hint-API_TOKEN  secret: key matches 'x'\n"
-        "      2  PORT       hint-PORT\n"
+        "      2  PORT       3000\n"
+        "      3  NODE_ENV   production\n"
+        "      4  BANNER     line one\\nline two\n"
+        f"      5  LONG       {'x' * 80}… (100 chars)\n"
         "\n")
+    assert "tok-FAKE" not in stream.getvalue()
     revealed = io.StringIO()
     render_inspect([source], make_console(revealed), reveal=True, reason_of=lambda e: None,
                    hint_of=lambda e: None)
