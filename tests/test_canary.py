@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 import json
+import re
 import shutil
 import urllib.parse
 from collections.abc import Iterator

@@ -116,9 +116,12 @@ def status(paths: Sequence[str], *, packs: Sequence[str], config: str | None, ke
     if output_format is StatusFormat.JSON:
         text = render.dumps(render.rotation_document(rows, as_of=run.as_of, policy=run.policy,
                                                      ledger=_shown(run)))
+        emit(lambda stream: stream.write(text), output=target)
     else:
-        text = render.render_table(rows, as_of=run.as_of, policy=run.policy)
-    emit(lambda stream: stream.write(text), output=target)
+        from etc_policy.reporters.text import make_console, print_lines
+
+        lines = render.table_lines(rows, as_of=run.as_of, policy=run.policy)
+        emit(lambda stream: print_lines(lines, make_console(stream)), output=target)
     return fail_on.exit_code(rows)
 
 
@@ -159,7 +162,10 @@ def _write_report(stream: IO[str], rows: list, *, run: RotationRun, within: int,
         stream.write(render.render_markdown(rows, as_of=run.as_of, policy=run.policy,
                                             title=f"Secrets due for rotation within {within} days"))
     else:
-        stream.write(render.render_table(rows, as_of=run.as_of, policy=run.policy))
+        from etc_policy.reporters.text import make_console, print_lines
+
+        print_lines(render.table_lines(rows, as_of=run.as_of, policy=run.policy),
+                    make_console(stream))
 
 
 def record(paths: Sequence[str], *, packs: Sequence[str], config: str | None, keys_file: str | None = None,

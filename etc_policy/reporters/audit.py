@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from etc_policy.reporters.json import finding_object
-from etc_policy.reporters.rotation import render_markdown as rotation_markdown, render_table, \
-    status_object
+from etc_policy.reporters.rotation import render_markdown as rotation_markdown, status_object, \
+    table_lines
+from etc_policy.reporters.text import STYLES, Text
 from etc_policy.rotation.status import State
 
 if TYPE_CHECKING:
@@ -70,34 +71,39 @@ def use_text(use: ReuseUse) -> str:
     return f"{use.environment}/{use.key} ({use.path or 'ledger only'})"
 
 
-def _finding_line(finding: Finding) -> str:
-    return (f"  {finding.path}:{finding.line}  {finding.severity.value:<7} {finding.rule_id} "
-            f"{finding.message}")
+def _finding_line(finding: Finding) -> Text:
+    return Text(f"  {finding.path}:{finding.line}  ").append(
+        f"{finding.severity.value:<7}", style=STYLES[finding.severity]).append(" ").append(
+        finding.rule_id, style="bold").append(f" {finding.message}")
 
 
-def render_text(audit: AuditReport) -> str:
+def text_lines(audit: AuditReport) -> list[Text]:
+    """The audit as styled lines: coloured on a terminal like check's text, plain elsewhere."""
     s = summary(audit)
-    lines = [f"etc-policy audit — as of {audit.as_of.isoformat()}",
-             f"{s['environments']} environment(s), {s['findings']} finding(s) "
-             f"({_severities(s)}), {s['reused_secrets']} reused secret(s), "
-             f"rotation: {_rotation_counts(s)}; ledger {audit.ledger}"
-             f"{'' if audit.ledger_present else ' (none yet)'}", ""]
+    lines = [Text(f"etc-policy audit — as of {audit.as_of.isoformat()}", style="bold"),
+             Text(f"{s['environments']} environment(s), {s['findings']} finding(s) "
+                  f"({_severities(s)}), {s['reused_secrets']} reused secret(s), "
+                  f"rotation: {_rotation_counts(s)}; ledger {audit.ledger}"
+                  f"{'' if audit.ledger_present else ' (none yet)'}",
+                  style="bold red" if audit.failed else ""), Text()]
     for env in audit.environments:
-        lines += [f"== {env.name} ==", "sources: " + (", ".join(env.sources) or "none")]
-        lines += ["findings:"] + ([_finding_line(f) for f in _sorted(env.findings)] or ["  none"])
-        lines += [f"logs: {env.log_status}" + (f" ({len(env.logs)} file(s))" if env.logs else "")]
+        lines += [Text(f"== {env.name} ==", style="bold underline"),
+                  Text("sources: " + (", ".join(env.sources) or "none"))]
+        lines += [Text("findings:")] + ([_finding_line(f) for f in _sorted(env.findings)]
+                                        or [Text("  none", style="dim")])
+        lines += [Text(f"logs: {env.log_status}" + (f" ({len(env.logs)} file(s))" if env.logs else ""))]
         lines += [_finding_line(f) for f in _sorted(env.log_findings)]
-        lines += ["rotation:"] + [("  " + line).rstrip() for line in render_table(
-            env.rotation, as_of=audit.as_of, policy=audit.policy).rstrip("\n").splitlines()]
-        lines.append("")
+        table = table_lines(env.rotation, as_of=audit.as_of, policy=audit.policy)
+        lines += [Text("rotation:")] + [Text("  ").extend(line) if line.plain else line
+                                        for line in table] + [Text()]
     if audit.project_findings:
-        lines += ["== project (no environment) =="]
-        lines += [_finding_line(f) for f in _sorted(audit.project_findings)] + [""]
-    lines.append("cross-environment reuse:")
-    lines += ["  same secret: " + ", ".join(use_text(u) for u in group) for group in audit.reuse] \
-        or ["  none"]
-    lines += [f"notice: {n}" for n in audit.notices]
-    return "\n".join(lines) + "\n"
+        lines += [Text("== project (no environment) ==", style="bold underline")]
+        lines += [_finding_line(f) for f in _sorted(audit.project_findings)] + [Text()]
+    lines.append(Text("cross-environment reuse:"))
+    lines += [Text("  same secret: ", style="yellow").append(", ".join(use_text(u) for u in group))
+              for group in audit.reuse] or [Text("  none", style="dim")]
+    lines += [Text.assemble(("notice: ", "magenta"), n) for n in audit.notices]
+    return lines
 
 
 def render_markdown(audit: AuditReport) -> str:

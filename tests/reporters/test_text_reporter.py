@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+
+import pytest
 from types import SimpleNamespace
 
 from etc_policy.findings import FailOn, Finding, Report, Severity
@@ -114,3 +116,44 @@ def test_rules_and_explain() -> None:
     assert stream.getvalue() == (
         "TST003 jwt-secret-length  note  pack cli-mini\n\nWhat\n  W.\n\nWhy\n  Y.\n\n"
         "Example\n    A=1\n    B=2\n\nFix\n  F.\n\ntags: security, jwt\n")
+
+
+LONG = Report(findings=(Finding(
+    rule_id="RWY010", rule_name="rate-limit-configured", severity=Severity.WARNING,
+    message="one of RATE_LIMIT_MAX, RATE_LIMIT_MAX_REQUESTS, RATE_LIMIT_REQUESTS, "
+            "RATE_LIMIT_LIMIT is required but none is set", path=".env.production", line=1,
+    column=1, fingerprint="cd" * 16),), files=(".env.production",),
+    notices=("railway.json:1:45: could not be parsed (invalid JSON: trailing comma); its values "
+             "were not checked",))
+ONE_LINE = ("  1:1     warning RWY010 rate-limit-configured  one of RATE_LIMIT_MAX, "
+            "RATE_LIMIT_MAX_REQUESTS, RATE_LIMIT_REQUESTS, RATE_LIMIT_LIMIT is required but none "
+            "is set")
+
+
+def _plain(text: str) -> list[str]:
+    import re
+
+    return [re.sub(r"\x1b\[[0-9;]*m", "", line).rstrip() for line in text.splitlines()]
+
+
+def test_long_lines_wrap_on_a_terminal_with_a_hanging_indent(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    lines = _plain(render(LONG, color=True))
+    finding_lines = lines[1:lines.index("")]
+    assert len(finding_lines) > 1 and all(len(line) <= 60 for line in lines[:-1])  # not the summary
+    assert finding_lines[0].startswith("  1:1     warning RWY010 ")
+    assert all(line.startswith(" " * 10) and line[10] != " " for line in finding_lines[1:])
+    assert " ".join(line.strip() for line in finding_lines) == ONE_LINE.strip()
+    notice = [line for line in lines if line.startswith(("notice: ", " " * 8))
+              and not line.startswith(" " * 10)]
+    assert notice[0].startswith("notice: railway.json:1:45: could not be parsed")
+    assert len(notice) > 1 and all(line.startswith(" " * 8) for line in notice[1:])
+
+
+def test_long_lines_stay_whole_in_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    lines = render(LONG).splitlines()
+    assert lines[1] == ONE_LINE
+    assert lines[3] == ("notice: railway.json:1:45: could not be parsed (invalid JSON: trailing "
+                        "comma); its values were not checked")
