@@ -77,7 +77,7 @@ def _parse_notices(sources: Sequence[Source]) -> list[str]:
     its values were not checked. Diagnostic messages carry places, never values."""
     return [f"{s.path}:{d.line}:{d.column}: could not be parsed ({d.message}); "
             "its values were not checked"
-            for s in sources for d in s.diagnostics if d.code.endswith(".syntax")]
+            for s in sources for d in s.diagnostics if d.is_syntax]
 
 
 def _no_environment_notices(sources: Sequence[Source], rules: Sequence[Rule],
@@ -89,7 +89,7 @@ def _no_environment_notices(sources: Sequence[Source], rules: Sequence[Rule],
                         and r.select.environments and None not in r.select.environments]
     notices = []
     for source in sources:
-        if (source.environment is not None or not holds_variables(source.kind)
+        if (source.environment is not None or not holds_variables(source.kind) or source.unparsed
                 or is_template_name(PurePosixPath(source.path).name)
                 or is_key_store_name(PurePosixPath(source.path).name)):
             continue
@@ -181,10 +181,15 @@ def _runs(rule: Rule, module: ModuleType, workspace: Workspace, is_secret: _Memo
 
 
 def _select_sources(rule: Rule, module: ModuleType, workspace: Workspace) -> tuple[Source, ...]:
+    """A file that did not parse reaches only the kinds that declare READS_UNPARSED (the
+    loader's own diagnostics): any other finding on it ("health check not set", "a key
+    Railway lacks") would judge an empty or partial reading, not the file."""
     kinds = _source_kinds(rule, module)
     environments = rule.select.environments
+    reads_unparsed = getattr(module, "READS_UNPARSED", False)
     return tuple(s for s in workspace.sources
-                 if s.kind in kinds and (environments is None or s.environment in environments))
+                 if s.kind in kinds and (environments is None or s.environment in environments)
+                 and (reads_unparsed or not s.unparsed))
 
 
 def _source_kinds(rule: Rule, module: ModuleType) -> tuple[SourceKind, ...]:

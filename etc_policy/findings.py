@@ -76,7 +76,7 @@ class Finding:
     key: str | None = None
     environment: str | None = None
     pack: str | None = None
-    hint: str | None = None          # redacted evidence, e.g. "sk-p…(164 chars)"
+    hint: str | None = None          # redacted evidence, e.g. "sk-p…, 164 chars"
     fingerprint: str = ""
     suppressed: bool = False
     suppression: str | None = None   # "inline", "baseline" or "imported" (= suppressed_by.kind)

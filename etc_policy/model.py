@@ -93,6 +93,11 @@ class Diagnostic:
     column: int = 1
     key: str | None = None
 
+    @property
+    def is_syntax(self) -> bool:
+        """The file could not be parsed at all (`railway-config.syntax`, …)."""
+        return self.code.endswith(".syntax")
+
 
 @record
 class Source:
@@ -137,6 +142,12 @@ class Source:
 
     def get(self, key: str) -> Entry | None:
         return self.effective().get(key)
+
+    @property
+    def unparsed(self) -> bool:
+        """The loader could not parse the file: its entries (none, or a fragment) say
+        nothing about what the file holds, so rules judging them must skip it."""
+        return any(d.is_syntax for d in self.diagnostics)
 
 
 @record

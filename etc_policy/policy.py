@@ -21,7 +21,7 @@ from etc_policy.findings import Severity
 from etc_policy.patterns import compile_pack_regex
 from etc_policy.model import SourceKind
 from etc_policy.record import field, record, replace
-from etc_policy.schema import ConfigDict, Field, Invalid, Model, field_validator
+from etc_policy.schema import ConfigDict, Field, Invalid, Model, field_validator, user_message
 
 if TYPE_CHECKING:
     from etc_policy.model import Entry
@@ -440,7 +440,7 @@ def _policy_error(exc: Invalid, prefix: Path_, lines: dict[Path_, int], *,
     problems = exc.errors(include_url=False, include_input=False, include_context=False)
     first = problems[0]
     where = (*prefix, *first["loc"])
-    message = first["msg"].removeprefix("Value error, ")
+    message = user_message(first["msg"])
     more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
     return PolicyError(f"{dotted(where)}: {message}{more}", path=shown,
                        line=line_of(lines, where))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import shutil
 import urllib.parse
 from collections.abc import Iterator
@@ -189,9 +190,23 @@ def test_hints_show_at_most_four_leading_characters(capsys: pytest.CaptureFixtur
         hints = [f["hint"] for f in findings if f.get("hint")]
         assert hints, args
         for hint in hints:
-            shown = hint.split("…")[0]
-            assert len(shown) <= 4, hint
-            assert hint.endswith("chars)"), hint
+            assert re.fullmatch(r"(\S{1,4}…, )?\d+ chars?", hint), hint
+
+
+def test_inspect_shows_harmless_values_and_never_a_secret(capsys: pytest.CaptureFixture[str],
+                                                          project: Path) -> None:
+    """Non-secret values are listed in full; a secret (by key, by a detector only, or inside
+    a railway.json object) never is, in text or JSON."""
+    (project / ".env.production").write_text(
+        ENV + f"LLM_CREDENTIAL_V2={CANARIES['OPENAI_API_KEY']}\n"   # found by the openai detector
+        f"OPAQUE={CANARIES['SESSION_SECRET']}\n")                  # found by high entropy
+    for fmt in ("text", "json"):
+        result = run_main(capsys, "inspect", str(project), "-f", fmt)
+        assert result.code == 0, result
+        _assert_clean(result.all, f"inspect {fmt}")
+    text = run_main(capsys, "inspect", str(project)).out
+    assert re.search(r"\n +1  NODE_ENV +production\n", text)
+    assert re.search(r"\n +6  CLOUDINARY_CLOUD_NAME +demo-cloud\n", text)
 
 
 def test_reveal_is_the_only_way_out(capsys: pytest.CaptureFixture[str], project: Path) -> None:

@@ -37,6 +37,7 @@ from etc_policy.model import Source, SourceKind
 KIND = "config_as_code_deprecation"
 SCOPE = "source"
 DEFAULT_SOURCES = (SourceKind.RAILWAY_CONFIG,)
+READS_UNPARSED = True  # judges that the file exists, not what it holds
 
 SUCCESSOR = ".railway/railway.ts"
 MIGRATE = "railway config migrate"

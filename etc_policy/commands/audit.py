@@ -319,9 +319,10 @@ def render(audit: AuditReport, stream: IO[str], output_format: AuditFormat, *,
 
         stream.write(render_markdown(audit))
     else:
-        from etc_policy.reporters.audit import render_text
+        from etc_policy.reporters.audit import text_lines
+        from etc_policy.reporters.text import make_console, print_lines
 
-        stream.write(render_text(audit))
+        print_lines(text_lines(audit), make_console(stream))
 
 
 def _shown(path: Path) -> str:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from etc_policy.record import record
 from etc_policy.reporters.json import finding_object
-from etc_policy.reporters.rotation import row as rotation_row, status_object
+from etc_policy.reporters.rotation import STATE_STYLES, row as rotation_row, status_object
+from etc_policy.reporters.text import STYLES, Text
 from etc_policy.rotation.status import State
 
 if TYPE_CHECKING:
@@ -285,58 +286,82 @@ def use_text(use: ReuseUse) -> str:
     return f"{use.environment}/{use.key} ({where})"
 
 
-def _finding_line(finding: Finding) -> str:
+def _finding_line(finding: Finding) -> Text:
     extra = ", ".join(part for part in (
         f"column {finding.column}", f"key {finding.key}" if finding.key else "",
         f"encoding {finding.encoding}" if finding.encoding else "",
         f"evidence {finding.hint}" if finding.hint else "") if part)
-    return (f"  {finding.path}:{finding.line}  {finding.severity.value:<7} {finding.rule_id} "
-            f"{finding.message} [{extra}]")
+    return Text(f"  {finding.path}:{finding.line}  ").append(
+        f"{finding.severity.value:<7}", style=STYLES[finding.severity]).append(" ").append(
+        finding.rule_id, style="bold").append(f" {finding.message} [{extra}]")
 
 
-def render_text(audit: AuditReport) -> str:
+def text_lines(audit: AuditReport) -> list[Text]:
+    """The audit as styled lines: coloured on a terminal like check's text, plain elsewhere."""
     s = summary(audit)
-    lines = [f"etc-policy audit — as of {audit.as_of.isoformat()}"]
-    lines += [f"{label.lower()}: {text}" for label, text in header_facts(audit)]
-    lines += ["", f"{s['environments']} environment(s), {s['findings']} finding(s) "
-              f"({_severities(s)}), {s['exposed']} exposed secret(s), {s['reused_secrets']} "
-              f"reused secret(s), rotation: {_rotation_counts(s)}", ""]
+    lines = [Text(f"etc-policy audit — as of {audit.as_of.isoformat()}", style="bold")]
+    lines += [Text(f"{label.lower()}: {text}") for label, text in header_facts(audit)]
+    lines += [Text(), Text(f"{s['environments']} environment(s), {s['findings']} finding(s) "
+                           f"({_severities(s)}), {s['exposed']} exposed secret(s), "
+                           f"{s['reused_secrets']} reused secret(s), "
+                           f"rotation: {_rotation_counts(s)}",
+                           style="bold red" if audit.failed else ""), Text()]
     todo = actions(audit)
     for name, title in SECTIONS:
         mine = [a for a in todo if a.section == name]
-        lines.append(f"{title.lower()}:")
-        lines += [f"  {a.environment or '-'}/{a.key or '-'}: {a.reason}"
-                  + (f" [{', '.join(a.places)}]" if a.places else "") for a in mine] or ["  none"]
+        lines.append(Text(f"{title.lower()}:", style="bold"))
+        style = "bold red" if name == "exposed" else None
+        lines += [Text("  ").append(f"{a.environment or '-'}/{a.key or '-'}", style=style)
+                  .append(f": {a.reason}" + (f" [{', '.join(a.places)}]" if a.places else ""))
+                  for a in mine] or [Text("  none", style="dim")]
         if mine and name == "exposed":
-            lines.append(f"  fix: {EXPOSED_FIX}")
-    lines.append("")
+            lines.append(Text(f"  fix: {EXPOSED_FIX}"))
+    lines.append(Text())
     for env in audit.environments:
-        lines += [f"== {env.name} ==", "sources: " + (", ".join(env.sources) or "none")]
-        lines += ["findings:"] + ([_finding_line(f) for f in _sorted(env.findings)] or ["  none"])
-        lines += [f"logs: {env.log_status}" + (f" ({len(env.logs)} file(s))" if env.logs else "")]
+        lines += [Text(f"== {env.name} ==", style="bold underline"),
+                  Text("sources: " + (", ".join(env.sources) or "none"))]
+        lines += [Text("findings:")] + ([_finding_line(f) for f in _sorted(env.findings)]
+                                        or [Text("  none", style="dim")])
+        lines += [Text(f"logs: {env.log_status}" + (f" ({len(env.logs)} file(s))" if env.logs else ""))]
         lines += [_finding_line(f) for f in _sorted(env.log_findings)]
-        lines += ["rotation:"] + _rotation_lines(env, audit) + [""]
+        lines += [Text("rotation:")] + _rotation_lines(env, audit) + [Text()]
     if audit.project_findings:
-        lines += ["== project (no environment) =="]
-        lines += [_finding_line(f) for f in _sorted(audit.project_findings)] + [""]
-    lines.append("cross-environment reuse:")
-    lines += [f"  {group.uses[0].key}: " + ", ".join(use_text(u) for u in group.uses)
-              + (f" [{group.finding.rule_id}]" if group.finding else "")
-              for group in audit.reuse] or ["  none"]
-    lines += ["", "fixes:"] + [f"  {r.id} {r.name}: {r.fix}" for r in audit.rules]
-    lines += [f"notice: {n}" for n in audit.notices]
-    return "\n".join(lines) + "\n"
+        lines += [Text("== project (no environment) ==", style="bold underline")]
+        lines += [_finding_line(f) for f in _sorted(audit.project_findings)] + [Text()]
+    lines.append(Text("cross-environment reuse:"))
+    lines += [Text(f"  {group.uses[0].key}: ", style="yellow")
+              .append(", ".join(use_text(u) for u in group.uses)
+                      + (f" [{group.finding.rule_id}]" if group.finding else ""))
+              for group in audit.reuse] or [Text("  none", style="dim")]
+    lines += [Text(), Text("fixes:")] + [Text(f"  {r.id} {r.name}: {r.fix}") for r in audit.rules]
+    lines += [Text.assemble(("notice: ", "magenta"), n) for n in audit.notices]
+    return lines
 
 
-def _rotation_lines(env: EnvironmentAudit, audit: AuditReport) -> list[str]:
-    rows = [("key", "age", "due", "state", "last rotated", "rotations")]
+def _rotation_lines(env: EnvironmentAudit, audit: AuditReport) -> list[Text]:
+    """The rotation table, its state column coloured on a terminal as `rotation status` does."""
+    header = ("key", "age", "due", "state", "last rotated", "rotations")
+    rows = []
     for s in env.rotation:
         _, key, age, due, _ = rotation_row(s)
-        rows.append((key, age, due, rotation_label(audit, s), last_rotated(s), str(s.rotations)))
-    if len(rows) == 1:
-        return ["  none"]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return [("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths))).rstrip() for r in rows]
+        label = rotation_label(audit, s)
+        style = "bold red" if label == EXPOSED_LABEL else STATE_STYLES.get(s.state)
+        rows.append(((key, age, due, label, last_rotated(s), str(s.rotations)), style))
+    if not rows:
+        return [Text("  none", style="dim")]
+    widths = [max(len(r[i]) for r in (header, *(cells for cells, _ in rows)))
+              for i in range(len(header))]
+
+    def cells_text(cells: tuple[str, ...], state_style: str | None) -> Text:
+        line = Text("  ")
+        for i, (cell, width) in enumerate(zip(cells, widths)):
+            padded = cell if i == len(cells) - 1 else cell.ljust(width) + "  "
+            line.append(padded, style=state_style if i == 3 else None)
+        return line
+
+    lines = [cells_text(header, None)]
+    lines += [cells_text(cells, style) for cells, style in rows]
+    return lines
 
 
 # --- Markdown --------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ MULTITOOL_KEY = "multitool_5.7.0_Sarif;Ghas_Error;Warning"
 POISON = {"invalid-level-and-startline.sarif", "invalid-result-level-enum.sarif"}
 
 FAKE_SECRET = "sk_live_FAKE0EXAMPLE0test0secret0value0123"
-FAKE_HINT = "sk_l…(40 chars)"
+FAKE_HINT = "sk_l…, 40 chars"
 ODD_PATH = "app config/prod ü #1 50%.env"
 
 
