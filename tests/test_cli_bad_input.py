@@ -99,8 +99,8 @@ def test_broken_but_readable_files_are_findings(capsys: pytest.CaptureFixture[st
 
 
 BROKEN = [
-    ("railway.json", '{"deploy": {"healthcheckPath": "/api/health",}\n', {"RWY016", "RWY017"}),
-    ("railway.toml", "[deploy\nhealthcheckPath = '/api/health'\n", {"RWY016", "RWY017"}),
+    ("railway.json", '{"deploy": {"healthcheckPath": "/api/health",}\n', {"RWY039", "RWY017"}),
+    ("railway.toml", "[deploy\nhealthcheckPath = '/api/health'\n", {"RWY039", "RWY017"}),
     ("railway-variables.production.json", '{"NODE_ENV": "production",\n', {"RWY021"}),
 ]
 
@@ -109,11 +109,11 @@ BROKEN = [
 def test_a_file_that_did_not_parse_has_no_dependent_findings(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         name: str, text: str, expected: set[str]) -> None:
-    """Every shipped pack on a file that did not parse: its syntax finding (and RWY016, which
-    judges that a railway config exists), never "health check not set", "restart policy not
+    """Every shipped pack on a file that did not parse: its syntax finding (and RWY039, which
+    judges that a railway config exists without railway.ts past the 2026-12-01 cutoff), never "health check not set", "restart policy not
     set" or "required key missing" about the nothing that was read."""
     (tmp_path / name).write_text(text)
     monkeypatch.chdir(tmp_path)
-    result = run_main(capsys, "check", "-f", "json", ".")
+    result = run_main(capsys, "check", "-f", "json", "--as-of", "2026-12-04", ".")
     assert result.code == 1, result
     assert {f["rule_id"] for f in json.loads(result.out)["findings"]} == expected
