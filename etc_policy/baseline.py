@@ -48,8 +48,12 @@ class Baseline:
 
 
 def document(report: Report) -> dict[str, object]:
-    """The baseline file's content: sorted, stable, no values and no line numbers."""
-    entries = sorted({(f.rule_id, f.path, f.fingerprint) for f in report.active()})
+    """The baseline file's content: sorted, stable, no values and no line numbers. Paths are
+    relative to the repository root (paths.key_of), as the fingerprints are: the same
+    baseline serves runs from any folder."""
+    from etc_policy.paths import key_of
+
+    entries = sorted({(f.rule_id, key_of(f.path), f.fingerprint) for f in report.active()})
     counts = Counter(f.fingerprint for f in report.active())
     return {
         "schema_version": BASELINE_VERSION,

@@ -107,6 +107,9 @@ def check(paths: Paths = None, pack: Packs = None, config: Config = None, keys: 
           skip_rotation: Annotated[bool, typer.Option(
               "--skip-rotation", help="Leave out rotation-age rules (the pre-commit hooks: "
               "an old key must not block an unrelated commit).")] = False,
+          fail_on_empty: Annotated[bool, typer.Option(
+              "--fail-on-empty", help="Fail (exit 1) when a folder given holds nothing "
+              "etc-policy reads (CI checking the wrong path); config: fail_on_empty.")] = False,
           ) -> int:
     """Evaluate the policy packs against the sources."""
     from etc_policy.commands import check as command
@@ -115,7 +118,8 @@ def check(paths: Paths = None, pack: Packs = None, config: Config = None, keys: 
     return command.from_cli(paths=paths, pack=pack, config=config, keys=keys, environment=environment,
                             output_format=output_format, output=output, fail_on=fail_on,
                             quiet=quiet, baseline=baseline, sarif_category=sarif_category,
-                            as_of=as_of, update_ledger=update_ledger, skip_rotation=skip_rotation)
+                            as_of=as_of, update_ledger=update_ledger, skip_rotation=skip_rotation,
+                            fail_on_empty=fail_on_empty)
 
 
 @app.command()

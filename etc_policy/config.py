@@ -11,19 +11,19 @@ fake_secrets: false        # true: the secrets in these files are fake on purpos
 ```
 
 Every problem becomes a `ConfigError` naming the file, the line (YAML marks; for TOML the
-line of the field when it can be found) and the field. YAML aliases are refused outright:
-the config never needs them, and refusing them makes "billion laughs" documents harmless.
+line of the field when it can be found) and the field. YAML is read by yamlpos, the loader
+packs use: aliases (harmless "billion laughs"), merge keys and duplicate keys are refused.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
 from etc_policy.errors import ConfigError
 from etc_policy.findings import FailOn, Severity
 from etc_policy.model import SourceKind
+from etc_policy.paths import shown
 from etc_policy.record import field, record
 from etc_policy.schema import ConfigDict, Field, Invalid, Model, field_validator
 
@@ -86,6 +86,7 @@ class ProjectConfig(_Frozen):
     # The project's env files hold fake secrets on purpose (fixtures, examples): the
     # plaintext-at-rest rule (kind plaintext_at_rest, SEC021) does not run for it.
     fake_secrets: bool = False
+    fail_on_empty: bool = False              # a folder with nothing to read fails the run
     rotation: RotationConfig = RotationConfig.model_construct()  # = RotationConfig(), unbuilt
     imports: ImportsConfig = ImportsConfig.model_construct()     # = ImportsConfig(), unbuilt
 
@@ -110,7 +111,7 @@ class LoadedConfig:
             if line is not None:
                 break
         where = ".".join(str(part) for part in loc)
-        return ConfigError(f"{where}: {message}", path=str(self.path) if self.path else None,
+        return ConfigError(f"{where}: {message}", path=shown(self.path) if self.path else None,
                            line=line)
 
     def check_rule_ids(self, known: set[str]) -> None:
@@ -126,9 +127,20 @@ def find_config(root: Path) -> Path | None:
         if (root / name).is_file():
             return root / name
     pyproject = root / PYPROJECT
-    if pyproject.is_file() and "tool.etc-policy" in _read_text(pyproject):
+    if pyproject.is_file() and _mentions_table(pyproject):
         return pyproject
     return None
+
+
+def _mentions_table(pyproject: Path) -> bool:
+    """Whether a pyproject.toml has our table. Project resolution asks this of every
+    pyproject.toml above a file (a monorepo's root one on each hook run): bytes only, no
+    decoding; a file that cannot be read has no table here, and load_config reports it."""
+    try:
+        with pyproject.open("rb") as handle:
+            return b"tool.etc-policy" in handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError:
+        return False
 
 
 def load_config(path: Path | None) -> LoadedConfig:
@@ -153,7 +165,7 @@ def load_config(path: Path | None) -> LoadedConfig:
 
 
 def _read_text(path: Path) -> str:
-    where = str(path)
+    where = shown(path)
     if not path.exists():
         raise ConfigError("config file not found", path=where)
     if path.is_dir():
@@ -180,49 +192,17 @@ def _read_text(path: Path) -> str:
 
 
 def _parse_yaml(text: str, path: Path) -> tuple[Any, dict[Loc, int]]:
-    import yaml
+    """The one YAML loader packs use (yamlpos): line marks; aliases, merge keys and duplicate
+    keys refused with file and line (`fail_on` twice must not let the last one win)."""
+    from etc_policy.errors import PolicyError
+    from etc_policy.yamlpos import load_yaml_with_lines
 
-    class NoAliasLoader(yaml.SafeLoader):
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            if self.check_event(yaml.AliasEvent):
-                mark = self.peek_event().start_mark
-                raise ConfigError("YAML aliases (*name) are not allowed in the config",
-                                  path=str(path), line=mark.line + 1, column=mark.column + 1)
-            return super().compose_node(parent, index)
-
-    loader = NoAliasLoader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return {}, {}
-        lines: dict[Loc, int] = {}
-        _node_lines(node, (), lines)
-        return loader.construct_document(node), lines
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        # `problem` is PyYAML's generic description; it never quotes the document.
-        raise ConfigError(f"invalid YAML: {exc.problem or exc.context}", path=str(path),
-                          line=mark.line + 1 if mark else None,
-                          column=mark.column + 1 if mark else None) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"invalid YAML ({type(exc).__name__})", path=str(path)) from None
-    finally:
-        loader.dispose()
-
-
-def _node_lines(node: Any, loc: Loc, lines: dict[Loc, int]) -> None:
-    """Record the line of every mapping key and sequence item, by its path."""
-    import yaml
-
-    lines.setdefault(loc, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
-            lines[loc + (key,)] = key_node.start_mark.line + 1
-            _node_lines(value_node, loc + (key,), lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _node_lines(item, loc + (index,), lines)
+        data, lines = load_yaml_with_lines(text, display_path=shown(path), subject="the config")
+    except PolicyError as exc:
+        raise ConfigError(exc.message, path=exc.path, line=exc.line,
+                          column=exc.column) from None
+    return ({} if data is None else data), lines
 
 
 # --- TOML -------------------------------------------------------------------------------
@@ -235,33 +215,13 @@ def _parse_toml(text: str, path: Path) -> tuple[Any, dict[Loc, int]]:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # tomllib's messages describe the syntax ("Expected '=' …") and end with the position.
-        raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
+        raise ConfigError(f"invalid TOML: {exc}", path=shown(path)) from None
+    from etc_policy.sources.tomlpos import key_lines  # the one TOML position scanner
+
     if path.name == PYPROJECT:
         data = document.get("tool", {}).get("etc-policy", {})
-        return data, _toml_lines(text, header="tool.etc-policy")
-    return document, _toml_lines(text, header=None)
-
-
-def _toml_lines(text: str, *, header: str | None) -> dict[Loc, int]:
-    """Best-effort lines for top-level fields (tomllib keeps no positions)."""
-    lines: dict[Loc, int] = {}
-    section: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            section = stripped.strip("[] ")
-            if header and section == header:
-                lines[()] = number
-            elif header and section.startswith(header + "."):
-                # [tool.etc-policy.rules.RWY004] → ("rules", "RWY004")
-                parts = tuple(section[len(header) + 1:].replace('"', "").split("."))
-                lines.setdefault(parts, number)
-            continue
-        inside = section == header if header else section is None
-        match = re.match(r'\s*"?([A-Za-z0-9_-]+)"?\s*=', line)
-        if inside and match:
-            lines.setdefault((match.group(1),), number)
-    return lines
+        return data, key_lines(text, under=("tool", "etc-policy"))
+    return document, key_lines(text)
 
 
 # --- validation -------------------------------------------------------------------------
@@ -269,7 +229,7 @@ def _toml_lines(text: str, *, header: str | None) -> dict[Loc, int]:
 
 def _validate(data: Any, *, path: Path, lines: dict[Loc, int]) -> LoadedConfig:
     if not isinstance(data, dict):
-        raise ConfigError("the config must be a mapping of fields", path=str(path),
+        raise ConfigError("the config must be a mapping of fields", path=shown(path),
                           line=lines.get(()))
     try:
         config = ProjectConfig.model_validate(data)

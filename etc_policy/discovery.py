@@ -1,7 +1,7 @@
 """Paths, files and folders → a Workspace: which loader reads each file, in which environment.
 
 `discover(root)` finds the inputs of a project folder (a few levels deep, skipping
-dependency and VCS folders, never following symlinked folders). `load_workspace(specs)`
+dependency and VCS folders, never following symlinked folders nor any link out of the tree). `load_workspace(specs)`
 picks the loader for each file by name and then by content, and names the environment.
 
 Environment from file names (`environment_from_filename`):
@@ -45,30 +45,78 @@ class SourceSpec:
     environment: str | None = None       # None: decided by the file name (or the override)
 
 
+@record
+class Discovery:
+    """What a folder holds: its inputs, the folders with a config (projects of their own,
+    whose configured sources discovery may not know by name), and the links not followed."""
+
+    specs: tuple[SourceSpec, ...]
+    config_dirs: tuple[Path, ...] = ()
+    skipped: tuple[str, ...] = ()        # notices: "<path>: symlink … not followed"
+
+
 # --- discovery -------------------------------------------------------------------------------
 
 def discover(root: Path) -> list[SourceSpec]:
     """The config inputs in a folder (or the file itself), sorted by path."""
+    return list(explore(root).specs)
+
+
+def explore(root: Path) -> Discovery:
+    """`discover`, with the config folders and the skipped links."""
     if root.is_file():
-        return [SourceSpec(root)]
-    found: list[SourceSpec] = []
-    _walk(root, depth=0, found=found)
-    return sorted(found, key=lambda spec: spec.path.as_posix())
+        return Discovery((SourceSpec(root),))
+    walk = _Walk(top=os.path.realpath(root))
+    walk.folder(root, depth=0)
+    return Discovery(tuple(sorted(walk.found, key=lambda spec: spec.path.as_posix())),
+                     tuple(dict.fromkeys(walk.config_dirs)), tuple(walk.skipped))
 
 
-def _walk(folder: Path, *, depth: int, found: list[SourceSpec]) -> None:
-    try:
-        children = list(os.scandir(folder))
-    except OSError:
-        return  # unreadable folders are skipped in discovery; explicit files raise later
-    for child in children:
-        if child.is_dir(follow_symlinks=False):
-            if depth < MAX_DEPTH and child.name not in SKIP_DIRS:
-                _walk(Path(child.path), depth=depth + 1, found=found)
-        elif child.is_file():
-            kind = kind_from_filename(child.name) or _export_kind(child.name, Path(child.path))
-            if kind is not None:
-                found.append(SourceSpec(Path(child.path), kind))
+class _Walk:
+    """One walk of a folder tree. Symlinked folders are never entered (no loop, no escape);
+    a link that points out of the tree or nowhere (a loop, a broken link) is skipped with a
+    notice, so nothing is read from outside the folder the user named."""
+
+    def __init__(self, *, top: str) -> None:
+        self.top = top
+        self.found: list[SourceSpec] = []
+        self.config_dirs: list[Path] = []
+        self.skipped: list[str] = []
+
+    def folder(self, folder: Path, *, depth: int) -> None:
+        from etc_policy.config import PYPROJECT, YAML_NAMES
+
+        try:
+            children = sorted(os.scandir(folder), key=lambda child: child.name)
+        except OSError:
+            return  # unreadable folders are skipped in discovery; explicit files raise later
+        for child in children:
+            if child.is_symlink() and not self._link_ok(child):
+                continue
+            if child.is_dir(follow_symlinks=False):
+                if depth < MAX_DEPTH and child.name not in SKIP_DIRS:
+                    self.folder(Path(child.path), depth=depth + 1)
+            elif child.is_dir():
+                continue   # a link to a folder inside the tree: walked where it really is
+            elif child.is_file():
+                if child.name in YAML_NAMES or child.name == PYPROJECT:
+                    self.config_dirs.append(folder)
+                kind = kind_from_filename(child.name) or _export_kind(child.name, Path(child.path))
+                if kind is not None:
+                    self.found.append(SourceSpec(Path(child.path), kind))
+
+    def _link_ok(self, child: os.DirEntry[str]) -> bool:
+        from etc_policy.paths import shown
+
+        target = os.path.realpath(child.path)
+        if not os.path.exists(target):
+            why = "is a symlink loop or a broken link"
+        elif target != self.top and not target.startswith(self.top.rstrip(os.sep) + os.sep):
+            why = "links outside the folder being checked"
+        else:
+            return True
+        self.skipped.append(f"{shown(child.path)}: skipped, {why} (not followed)")
+        return False
 
 
 def _export_kind(name: str, path: Path) -> SourceKind | None:
@@ -166,17 +214,21 @@ def _glob_regex(glob: str) -> re.Pattern[str]:
 
 def load_workspace(specs: Sequence[SourceSpec], *, root: Path, environment: str | None = None,
                    ignore_paths: Sequence[str] = (), keys_file: Path | None = None) -> Workspace:
-    """Load every spec. A source holding ciphertext is decrypted in memory with the keys the
+    """Load each spec once. Sources are named by the path rule (paths.shown: relative to the
+    current directory); `ignore_paths` match paths relative to `root`, the folder of the
+    config that set them. A source holding ciphertext is decrypted in memory with the keys the
     user gave (`keys_file`, the process environment; sources/decrypt.py), imported only then."""
+    from etc_policy.paths import relative, shown
+
     sources: list[Source] = []
     seen: set[str] = set()
     keys = None
     for spec in specs:
-        shown = display_path(spec.path, root=root)
-        if shown in seen or path_ignored(shown, ignore_paths):
+        name = shown(spec.path)
+        if name in seen or path_ignored(relative(spec.path, root), ignore_paths):
             continue
-        seen.add(shown)
-        source = load_source(spec, display=shown,
+        seen.add(name)
+        source = load_source(spec, display=name,
                              environment=_environment(spec, override=environment))
         if _has_ciphertext(source):
             from etc_policy.sources.decrypt import KeyRing, decrypt_source
@@ -199,13 +251,6 @@ def _environment(spec: SourceSpec, *, override: str | None) -> str | None:
     if is_template_name(spec.path.name) or is_key_store_name(spec.path.name):
         return spec.environment
     return override or spec.environment or environment_from_filename(spec.path.name)
-
-
-def display_path(path: Path, *, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
-        return path.as_posix()
 
 
 def load_source(spec: SourceSpec, *, display: str, environment: str | None) -> Source:

@@ -22,6 +22,7 @@ from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.discovery import is_template_name, path_ignored
 from etc_policy.encryption import DOTENVX_PUBLIC_KEY, SOPS, is_encryption_metadata, \
     is_key_store_name, private_key_name
+from etc_policy.paths import key_of
 from etc_policy.findings import Finding, Report, fingerprint
 from etc_policy.model import Entry, Source, SourceKind, Workspace
 from etc_policy.policy import Rule
@@ -221,6 +222,15 @@ def _select_entries(rule: Rule, source: Source, is_secret: _Memo,
 
 # --- findings --------------------------------------------------------------------------------
 
+def finding_of(rule: Rule, hit: Hit) -> Finding:
+    """The finding of a hit found outside evaluate() (the audit's cross-service reuse), built
+    the same way, inline suppressions of its `.env` line included."""
+    source = hit.source
+    suppressions = {source.path: markers_of_text(source.text)} \
+        if source is not None and source.kind is SourceKind.DOTENV else {}
+    return _finding(rule, hit, source, suppressions, None)
+
+
 def _finding(rule: Rule, hit: Hit, checked: Source | None,
              suppressions: Mapping[str, LineMarkers],
              imported: ImportedIgnores | None) -> Finding:
@@ -243,7 +253,7 @@ def _finding(rule: Rule, hit: Hit, checked: Source | None,
         path=path, line=line, column=column, end_line=end_line, end_column=end_column, key=key,
         environment=source.environment if source is not None else None, pack=rule.pack,
         hint=hit.hint,
-        fingerprint=fingerprint(rule_id=rule.id, path=path, key=key,
+        fingerprint=fingerprint(rule_id=rule.id, path=key_of(path), key=key,
                                 extra=hit.message if key is None else ""),
         suppressed=suppression is not None,
         suppression=suppression.kind if suppression is not None else None,

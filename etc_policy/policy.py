@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 RULE_ID = r"^[A-Z]{2,5}[0-9]{3}$"
 RULE_NAME = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-# Accepted in packs so they can be written today; the engine skips them until implemented.
-RESERVED_KINDS = frozenset({"rotation_age", "no_secret_in_logs"})
+# Kinds the engine skips: run by other commands (rotation_age by its own module, logs by
+# `scan`, cross_service_reuse by `audit`, which sees every project of a repository).
+RESERVED_KINDS = frozenset({"rotation_age", "no_secret_in_logs", "cross_service_reuse"})
 MAX_PACK_BYTES = 2_000_000
 
 
@@ -258,15 +259,14 @@ def _locate(ref: str, *, base_dir: Path, root: Path) -> tuple[Path, str]:
             known = ", ".join(shipped_pack_names()) or "none"
             raise PolicyError(f"unknown pack '{ref}' (shipped packs: {known})")
         return file, f"policies/{ref}.yaml"
+    from etc_policy.paths import relative, shown
+
     file = Path(ref) if Path(ref).is_absolute() else base_dir / ref
-    return file, _display(file, base_dir=root)
-
-
-def _display(file: Path, *, base_dir: Path) -> str:
-    try:
-        return file.resolve().relative_to(base_dir.resolve()).as_posix()
-    except ValueError:
-        return file.as_posix()
+    # Pack errors name the file relative to the folder its first reference was made from
+    # (the config's folder, or the cwd for --pack / validate); one outside it, by the path
+    # rule (relative to the cwd).
+    name = relative(file, root)
+    return file, shown(file) if name.startswith("../") else name
 
 
 # --- loading -----------------------------------------------------------------------------

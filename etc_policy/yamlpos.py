@@ -2,7 +2,8 @@
 
 PyYAML composes the node tree; we build plain Python values from it ourselves so that every
 mapping key / sequence item gets a path (`("rules", 3, "check")`) mapped to its 1-based line.
-Aliases are refused outright: packs have no use for them and alias expansion is how a
+Aliases, merge keys and duplicate keys are refused outright: packs and the config have no use
+for them and alias expansion is how a
 "billion laughs" document makes a loader hang.
 
 Speed: the shipped packs are parsed on every `etc-policy check`, and libyaml's composer
@@ -55,15 +56,18 @@ def _shallow(text: str) -> bool:
     return sum(text.count(char) for char in "[{-?:") <= _FAST_MAX_INDICATORS
 
 
-def load_yaml_with_lines(text: str, *, display_path: str) -> tuple[Any, dict[Path_, int]]:
-    """Parse one YAML document; return (data, {path: line}). Errors → PolicyError at a line."""
+def load_yaml_with_lines(text: str, *, display_path: str,
+                         subject: str = "packs") -> tuple[Any, dict[Path_, int]]:
+    """Parse one YAML document; return (data, {path: line}). Errors → PolicyError at a line
+    (`subject` names what is read in them: "packs", "the config"). Every YAML file etc-policy
+    reads goes through here: packs and the project config."""
     try:
         if _FAST_LOADER is not None and _shallow(text):
             try:
                 return _fast(text, _FAST_LOADER, display_path=display_path)
             except _FastPathFailed:
                 pass
-        return _slow(text, display_path=display_path)
+        return _slow(text, display_path=display_path, subject=subject)
     except RecursionError:
         raise PolicyError("YAML nested too deeply", path=display_path) from None
 
@@ -86,13 +90,14 @@ def _fast(text: str, loader_class: type, *, display_path: str) -> tuple[Any, dic
     return data, lines
 
 
-def _slow(text: str, *, display_path: str) -> tuple[Any, dict[Path_, int]]:
+def _slow(text: str, *, display_path: str,
+          subject: str = "packs") -> tuple[Any, dict[Path_, int]]:
     loader = _NoAliasLoader(text)
     try:
         node = loader.get_single_node()
     except _AliasRefused as exc:
-        raise PolicyError("YAML aliases (*name) are not allowed in packs", path=display_path,
-                          line=exc.line) from None
+        raise PolicyError(f"YAML aliases (*name) are not allowed in {subject}",
+                          path=display_path, line=exc.line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -105,12 +110,12 @@ def _slow(text: str, *, display_path: str) -> tuple[Any, dict[Path_, int]]:
     lines: dict[Path_, int] = {}
     if node is None:
         return None, lines
-    data = _build(node, (), lines, loader=loader, display_path=display_path)
+    data = _build(node, (), lines, loader=loader, display_path=display_path, subject=subject)
     return data, lines
 
 
 def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], *, loader: yaml.SafeLoader,
-           display_path: str, seen: set[int] | None = None) -> Any:
+           display_path: str, seen: set[int] | None = None, subject: str = "packs") -> Any:
     if seen is not None:  # libyaml path: a node reached twice is an alias (or a cycle)
         if id(node) in seen:
             raise _FastPathFailed()
@@ -118,10 +123,10 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], *, loader: yam
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         return _build_mapping(node, path, lines, loader=loader, display_path=display_path,
-                              seen=seen)
+                              seen=seen, subject=subject)
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, i), lines, loader=loader, display_path=display_path,
-                       seen=seen)
+                       seen=seen, subject=subject)
                 for i, item in enumerate(node.value)]
     try:
         return loader.construct_object(node, deep=True)
@@ -133,14 +138,14 @@ def _build(node: yaml.Node, path: Path_, lines: dict[Path_, int], *, loader: yam
 
 def _build_mapping(node: yaml.MappingNode, path: Path_, lines: dict[Path_, int], *,
                    loader: yaml.SafeLoader, display_path: str,
-                   seen: set[int] | None) -> dict[Any, Any]:
+                   seen: set[int] | None, subject: str) -> dict[Any, Any]:
     result: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
-            raise PolicyError("YAML merge keys (<<) are not allowed in packs", path=display_path,
-                              line=key_node.start_mark.line + 1)
+            raise PolicyError(f"YAML merge keys (<<) are not allowed in {subject}",
+                              path=display_path, line=key_node.start_mark.line + 1)
         key = _build(key_node, (*path, "<key>"), {}, loader=loader, display_path=display_path,
-                     seen=seen)
+                     seen=seen, subject=subject)
         if not isinstance(key, (str, int, bool, float)) or key is None:
             raise PolicyError("mapping keys must be plain scalars", path=display_path,
                               line=key_node.start_mark.line + 1)
@@ -149,7 +154,7 @@ def _build_mapping(node: yaml.MappingNode, path: Path_, lines: dict[Path_, int],
                               line=key_node.start_mark.line + 1)
         child = (*path, key)
         result[key] = _build(value_node, child, lines, loader=loader, display_path=display_path,
-                             seen=seen)
+                             seen=seen, subject=subject)
         # Point at the key's line: that is where a reader looks for "this field".
         lines[child] = key_node.start_mark.line + 1
     return result

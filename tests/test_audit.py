@@ -3,6 +3,7 @@ a ledger) at a fixed date: every section, every format, no value anywhere."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -32,17 +33,18 @@ def secret_values() -> set[str]:
 
 
 def audit(capsys: pytest.CaptureFixture[str], folder: Path, fmt: str):  # noqa: ANN201
-    return run_main(capsys, "audit", str(folder), "--as-of", AS_OF, "-f", fmt)
+    # From inside the project, as an officer runs it: paths are shown relative to the cwd.
+    with contextlib.chdir(folder):
+        return run_main(capsys, "audit", str(folder), "--as-of", AS_OF, "-f", fmt)
 
 
 @pytest.fixture(scope="module")
 def document() -> dict:
     from etc_policy.cli import main
-    import contextlib
     import io
 
     buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
+    with contextlib.redirect_stdout(buffer), contextlib.chdir(FIXTURE):
         code = main(["audit", str(FIXTURE), "--as-of", AS_OF, "-f", "json"])
     assert code == 1
     return json.loads(buffer.getvalue())
@@ -69,7 +71,7 @@ def test_logs_are_scanned_per_environment(document: dict) -> None:
     envs = {env["name"]: env["logs"] for env in document["environments"]}
     assert envs["production"]["status"] == "scanned"
     assert [(f["rule_id"], f["path"], f["line"]) for f in envs["production"]["findings"]] == \
-        [("LOG001", "fixtures/railway-app-audit/logs/production-2026-10-30.log", 3)]
+        [("LOG001", "logs/production-2026-10-30.log", 3)]  # from inside the project
     assert envs["staging"]["status"] == "scanned" and envs["staging"]["findings"] == []
 
 

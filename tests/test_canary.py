@@ -320,3 +320,23 @@ def test_no_canary_key_or_ciphertext_through_decryption(
     ledger = (project / ".etc-policy-ledger.json").read_text()
     _assert_clean(ledger, "the ledger")
     assert not any(secret in ledger for secret in secrets)
+
+
+def test_no_canary_in_a_monorepo_audit(capsys: pytest.CaptureFixture[str], project: Path,
+                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two services holding the same canaries: the cross-service reuse section (SEC016) and
+    the per-project sections name keys and places only, in every audit format."""
+    repo = tmp_path / "repo"
+    for app in ("api", "web"):
+        shutil.copytree(project, repo / "apps" / app)
+    (repo / ".git").mkdir()
+    monkeypatch.chdir(repo / "apps")
+    document = json.loads(run_main(capsys, "audit", "..", "-f", "json",
+                                   "--as-of", "2026-11-29").out)
+    assert {f["rule_id"] for f in document["cross_service_reuse"]} == {"SEC016"}
+    for fmt in ("text", "json", "markdown", "sarif", "html"):
+        result = run_main(capsys, "audit", "..", "-f", fmt, "--as-of", "2026-11-29")
+        assert result.code == 1, result.err
+        _assert_clean(result.all, f"audit -f {fmt} of a monorepo")
+    for fmt in ("text", "json", "sarif"):
+        _assert_clean(run_main(capsys, "check", "..", "-f", fmt).all, f"check -f {fmt}")

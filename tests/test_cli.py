@@ -14,7 +14,9 @@ from etc_policy import __version__
 PACK = ("--pack", str(MINI_PACK))
 
 
-def test_bad_project_fails_with_findings(capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_project_fails_with_findings(capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(BAD)   # paths are shown relative to the cwd (test_paths.py moves away)
     result = run_main(capsys, "check", str(BAD))
     assert result.code == 1
     assert result.err == ""
@@ -77,7 +79,8 @@ def test_severity_override_from_config(capsys: pytest.CaptureFixture[str], tmp_p
                           "TST004": "note"}
 
 
-def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_contract(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(BAD)
     result = run_main(capsys, "check", str(BAD), "--format", "json")
     assert result.code == 1
     document = valid_report(result.out)
@@ -103,10 +106,12 @@ def test_files_as_pre_commit_passes_them(capsys: pytest.CaptureFixture[str],
     assert "TST002" not in {f["rule_id"] for f in valid_report(staged.out)["findings"]}
 
 
-def test_environment_override_leaves_templates_alone(capsys: pytest.CaptureFixture[str]) -> None:
+def test_environment_override_leaves_templates_alone(capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """`--environment production` on a folder checks the production sources; the project's
     `.env.example` (empty values by design) is not checked as if it were production."""
     fixture = Path(__file__).resolve().parent.parent / "fixtures" / "railway-app-good"
+    monkeypatch.chdir(fixture)
     result = run_main(capsys, "check", str(fixture), "-e", "production", "-f", "json")
     assert result.code == 0, result.out
     assert ".env.example" not in {f["path"] for f in valid_report(result.out)["findings"]}
@@ -116,7 +121,8 @@ def test_environment_override_leaves_templates_alone(capsys: pytest.CaptureFixtu
 
 
 def test_environment_from_config_sources(capsys: pytest.CaptureFixture[str],
-                                         tmp_path: Path) -> None:
+                                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "prod-vars.env").write_text("NODE_ENV=development\n")
     (tmp_path / ".etc-policy.yaml").write_text(
         f"packs: [{MINI_PACK}]\nenvironments:\n  production:\n"
@@ -177,7 +183,8 @@ def test_output_into_a_directory_or_missing_folder(capsys: pytest.CaptureFixture
                           naming="the folder does not exist")
 
 
-def test_inspect_json(capsys: pytest.CaptureFixture[str]) -> None:
+def test_inspect_json(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(BAD)
     result = run_main(capsys, "inspect", str(BAD), "-f", "json")
     assert (result.code, result.err) == (0, "")
     document = valid_inspect(result.out)

@@ -50,7 +50,9 @@ def test_validate_accepts_a_good_pack(capsys) -> None:
     assert "valid pack" in result.out
 
 
-def test_validate_names_file_line_and_field(capsys, tmp_path: Path) -> None:
+def test_validate_names_file_line_and_field(capsys, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "docs").mkdir()
+    monkeypatch.chdir(tmp_path / "docs")    # the pack is named from the cwd: `../team.yaml`
     pack = tmp_path / "team.yaml"
     pack.write_text(
         "schema_version: 1\nname: team\ndescription: d\nextends: [railway-production]\n"
@@ -59,11 +61,12 @@ def test_validate_names_file_line_and_field(capsys, tmp_path: Path) -> None:
         "    docs: {what: a, why: b, example: c, fix: d}\n")
     result = run_main(capsys, "validate", str(pack))
     assert result.code == 2
-    assert f"{pack}:8" in result.err and "severity" in result.err
+    assert "etc-policy: ../team.yaml:8: rules[0].severity" in result.err
     assert len(result.err.strip().splitlines()) == 1
 
 
-def test_parse_problems_are_tool_notifications(capsys, tmp_path: Path) -> None:
+def test_parse_problems_are_tool_notifications(capsys, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "railway.json").write_text('{\n  "deploy": {\n    "startCommand": "x",\n  }\n}\n')
     result = run_main(capsys, "check", str(tmp_path), "-f", "sarif")
     run = json.loads(result.out)["runs"][0]

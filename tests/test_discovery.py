@@ -17,6 +17,13 @@ from etc_policy.errors import SourceError
 from etc_policy.model import SourceKind
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Sources are named relative to the current directory (etc_policy/paths.py): run from
+    # inside the project, as a user does; the tests below that move away say so.
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.mark.parametrize(("name", "environment"), [
     (".env", None),
     (".env.local", None),
@@ -163,3 +170,40 @@ def test_ignore_paths_and_duplicates(tmp_path: Path) -> None:
 ])
 def test_path_ignored(path: str, globs: list[str], ignored: bool) -> None:
     assert path_ignored(path, globs) is ignored
+
+
+def test_paths_are_shown_from_the_cwd_and_ignores_match_from_the_root(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From a subfolder, a source is `../x`; `ignore_paths` still match relative to the
+    folder of the config that set them (here `root`), not to the cwd."""
+    a = touch(tmp_path / "apps/api/.env.production", "A=1\n")
+    b = touch(tmp_path / "apps/api/fixtures/.env.production", "A=1\n")
+    c = touch(tmp_path / "apps/web/.env.production", "A=1\n")
+    monkeypatch.chdir(tmp_path / "apps" / "web")
+    ws = load_workspace([SourceSpec(a), SourceSpec(b), SourceSpec(c)],
+                        root=tmp_path / "apps" / "api", ignore_paths=["fixtures/**"])
+    assert [s.path for s in ws.sources] == ["../api/.env.production", ".env.production"]
+
+
+def test_symlink_loops_and_links_out_of_the_tree_are_skipped_with_notices(tmp_path: Path) -> None:
+    """A loop (`self -> self`, `a/up -> ..`), a broken link and a link out of the tree are
+    never followed; each is named; a link inside the tree to a file is read."""
+    from etc_policy.discovery import explore
+
+    outside = touch(tmp_path.parent / f"{tmp_path.name}-outside" / ".env.production", "A=1\n")
+    project = tmp_path / "p"
+    touch(project / ".env.production", "A=1\n")
+    (project / "self").symlink_to("self")
+    (project / "a").mkdir()
+    (project / "a" / "up").symlink_to("..", target_is_directory=True)
+    (project / "gone.env").symlink_to("nowhere.env")
+    (project / ".env.staging").symlink_to(outside)
+    (project / ".env.local").symlink_to(".env.production")
+    os.chdir(project)   # restored by the autouse fixture's monkeypatch
+    found = explore(project)
+    assert [spec.path.name for spec in found.specs] == [".env.local", ".env.production"]
+    assert found.skipped == (
+        ".env.staging: skipped, links outside the folder being checked (not followed)",
+        "gone.env: skipped, is a symlink loop or a broken link (not followed)",
+        "self: skipped, is a symlink loop or a broken link (not followed)",
+    )

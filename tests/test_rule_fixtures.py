@@ -9,6 +9,7 @@ evaluated with the full shipped pack set, at a fixed clock so date rules are sta
 from __future__ import annotations
 
 import re
+from contextlib import chdir
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -43,12 +44,16 @@ def every_rule() -> list[Rule]:
 
 
 def findings_for(folder: Path, rule: Rule) -> list[Finding]:
-    workspace = load_workspace(discover(folder), root=folder)
-    if rule.kind == "no_secret_in_logs":
-        return scan_findings(folder, workspace, rule)
-    enabled = tuple(r for r in rules() if r.id != rule.id) + (rule,)
-    report = evaluate(workspace, enabled, SecretClassifier.from_packs(packs()),
-                      ignore_paths=ignore_paths_of(packs()), now=NOW)
+    # From inside the fixture, as a user runs it: paths are shown relative to the cwd.
+    with chdir(folder):
+        workspace = load_workspace(discover(folder), root=folder)
+        if rule.kind == "no_secret_in_logs":
+            return scan_findings(folder, workspace, rule)
+        if rule.kind == "cross_service_reuse":
+            return audit_findings(folder, rule)
+        enabled = tuple(r for r in rules() if r.id != rule.id) + (rule,)
+        report = evaluate(workspace, enabled, SecretClassifier.from_packs(packs()),
+                          ignore_paths=ignore_paths_of(packs()), now=NOW)
     return [f for f in report.active() if f.rule_id == rule.id]
 
 
@@ -65,6 +70,16 @@ def scan_findings(folder: Path, workspace, rule: Rule) -> list[Finding]:  # noqa
                          classifier=SecretClassifier.from_packs(packs()))
     return [replace(f, path=Path(f.path).resolve().relative_to(folder.resolve()).as_posix())
             for f in report.active() if f.rule_id == rule.id]
+
+
+def audit_findings(folder: Path, rule: Rule) -> list[Finding]:
+    """Cross-service reuse runs in `etc-policy audit`, over every project of the folder (its
+    apps/* hold their own railway.json: each is a project)."""
+    from etc_policy.commands.audit import build_audit
+
+    _, audit = build_audit([str(folder)], packs=(), config=None, fail_on=None,
+                           as_of=NOW.date().isoformat())
+    return [f for f in audit.combined.active() if f.rule_id == rule.id]
 
 
 def as_row(finding: Finding) -> dict[str, object]:
@@ -132,9 +147,10 @@ def project_report(name: str):  # noqa: ANN201
 
     folder = FIXTURES / name
     project = load_project(root=folder, config_file=None, packs=())
-    workspace = load_workspace(discover(folder), root=folder)
-    return workspace, evaluate(workspace, project.rules, SecretClassifier.from_packs(packs()),
-                               ignore_paths=ignore_paths_of(packs()), now=NOW)
+    with chdir(folder):
+        workspace = load_workspace(discover(folder), root=folder)
+        return workspace, evaluate(workspace, project.rules, SecretClassifier.from_packs(packs()),
+                                   ignore_paths=ignore_paths_of(packs()), now=NOW)
 
 
 def test_good_project_has_no_error_or_warning() -> None:

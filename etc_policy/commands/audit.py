@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from etc_policy import __version__
+from etc_policy.commands.check import merge_reports
 from etc_policy.commands.common import Project, check_output_path, configured_logs, emit, \
-    load_project, load_sources, project_root
+    load_projects, load_workspace_of
 from etc_policy.errors import ExitCode
 from etc_policy.findings import FailOn, Finding, Report
-from etc_policy.record import field, record
+from etc_policy.record import field, record, replace
 
 if TYPE_CHECKING:
+    from etc_policy.commands.common import ProjectRun
     from etc_policy.model import Entry, Workspace
     from etc_policy.rotation.status import Current, RotationPolicy, SecretStatus
 
@@ -69,6 +71,7 @@ class AuditReport:
     combined: Report                        # check + scan: exit code, SARIF
     fail_on: FailOn
     notices: tuple[str, ...] = field(default=())
+    cross_service: tuple[Finding, ...] = field(default=())  # SEC016, with several projects
 
     @property
     def failed(self) -> bool:
@@ -80,18 +83,45 @@ def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
         output_format: AuditFormat, output: str | None, fail_on: FailOn | None,
         as_of: str | None, update_ledger: bool) -> int:
     target = check_output_path(output)
-    project, audit = build_audit(paths, packs=packs, config=config, keys=keys, fail_on=fail_on,
-                                 as_of=as_of, update_ledger=update_ledger)
-    emit(lambda stream: render(audit, stream, output_format, project=project), output=target)
+    projects, audit = build_audit(paths, packs=packs, config=config, keys=keys,
+                                  fail_on=fail_on,
+                                  as_of=as_of, update_ledger=update_ledger)
+    emit(lambda stream: render(audit, stream, output_format, projects=projects), output=target)
     return ExitCode.FINDINGS if audit.failed else ExitCode.OK
+
+
+@record
+class _Part:
+    """One project's audit, and what the cross-service comparison needs of it."""
+    project: Project
+    audit: AuditReport
+    workspace: "Workspace"
+    classifier: Callable[["Entry"], bool]
 
 
 def build_audit(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
                 keys: str | None = None,
                 fail_on: FailOn | None, as_of: str | None,
-                update_ledger: bool = False) -> tuple[Project, AuditReport]:
+                update_ledger: bool = False) -> tuple[tuple[Project, ...], AuditReport]:
+    """Every project the paths reach (commands.common.load_projects) audited with its own
+    config and ledger; with several, one report of all and the secrets they share (SEC016)."""
+    runs = load_projects(paths, config_file=config, packs=packs, keys=keys)
+    parts = [_audit_project(run, fail_on=fail_on, as_of=as_of, update_ledger=update_ledger)
+             for run in runs.projects]
+    projects = tuple(part.project for part in parts)
+    if len(parts) == 1:
+        audit = parts[0].audit
+        notices = tuple(dict.fromkeys((*runs.notices, *audit.notices)))
+        return projects, replace(audit, notices=notices,
+                                 combined=replace(audit.combined, notices=notices))
+    return projects, _merged(parts, fail_on=fail_on, notices=runs.notices)
+
+
+def _audit_project(run: "ProjectRun", *, fail_on: FailOn | None, as_of: str | None,
+                   update_ledger: bool) -> _Part:
     from etc_policy.commands.rotation import today
     from etc_policy.engine import evaluate
+    from etc_policy.paths import shown
     from etc_policy.rotation.fingerprints import Fingerprinter
     from etc_policy.rotation.ledger import load
     from etc_policy.rotation.project import ledger_path, policy_of, update_from_run
@@ -99,12 +129,10 @@ def build_audit(paths: Sequence[str], *, packs: Sequence[str], config: str | Non
     from etc_policy.secrets.classify import SecretClassifier
 
     day = today(as_of)
-    project = load_project(root=project_root(paths), config_file=config, packs=packs,
-                           keys=keys)
-    workspace = load_sources(paths, project=project, environment=None)
+    project = run.project
+    workspace = load_workspace_of(run, environment=None)
     classifier = SecretClassifier.from_packs(project.packs)
-    report = evaluate(workspace, project.rules, classifier, ignore_paths=project.ignore_paths,
-                      now=as_of_datetime(day))
+    report = evaluate(workspace, project.rules, classifier, now=as_of_datetime(day))
     path = ledger_path(root=project.root, config=project.config)
     if update_ledger:
         update_from_run(root=project.root, config=project.config, workspace=workspace,
@@ -119,7 +147,7 @@ def build_audit(paths: Sequence[str], *, packs: Sequence[str], config: str | Non
     sections: list[EnvironmentAudit] = []
     log_reports: list[Report] = []
     for name in environment_names(project, workspace):
-        logs = list(dict.fromkeys(_from_cwd(p) for p in configured_logs(project, name)))
+        logs = list(dict.fromkeys(shown(p) for p in configured_logs(project, name)))
         log_report, log_status = scan_logs(project, workspace, name, logs=logs,
                                            classifier=classifier, now=as_of_datetime(day))
         if log_report is not None:
@@ -130,33 +158,57 @@ def build_audit(paths: Sequence[str], *, packs: Sequence[str], config: str | Non
             findings=mine, drift=tuple(f for f in mine if f.rule_id in drift_ids),
             rotation=tuple(s for s in rotation if s.environment == name), logs=tuple(logs),
             log_findings=log_report.findings if log_report else (), log_status=log_status))
-    combined = Report(
-        findings=tuple(sorted((*report.findings, *(f for r in log_reports for f in r.findings)),
-                              key=Finding.sort_key)),
-        files=tuple(dict.fromkeys((*report.files, *(p for r in log_reports for p in r.files)))),
-        notices=tuple(dict.fromkeys((*report.notices, *(n for r in log_reports for n in r.notices)))))
+    combined = merge_reports([report, *log_reports])
     audit = AuditReport(
-        as_of=day, root=str(project.root), ledger=_shown(path), ledger_present=ledger is not None,
-        policy=policy, environments=tuple(sections),
+        as_of=day, root=shown(project.root), ledger=shown(path),
+        ledger_present=ledger is not None, policy=policy, environments=tuple(sections),
         project_findings=tuple(f for f in report.findings if f.environment is None),
         reuse=find_reuse(current, ledger=ledger, fingerprint=fingerprint),
         combined=combined, fail_on=fail_on or project.config.config.fail_on,
         notices=combined.notices)
-    return project, audit
+    return _Part(project, audit, workspace, classifier)
+
+
+def _merged(parts: Sequence[_Part], *, fail_on: FailOn | None,
+            notices: Sequence[str]) -> AuditReport:
+    """Several projects' audits as one: sections named `<project>: <environment>`, each
+    project's ledger named, and the secrets two services share (SEC016) among the findings."""
+    shared = cross_service_findings(parts)
+    combined = merge_reports([*(part.audit.combined for part in parts), Report(shared)],
+                             notices=notices)
+    first = parts[0].audit
+    sections = tuple(replace(section, name=f"{part.audit.root}: {section.name}")
+                     for part in parts for section in part.audit.environments)
+    order = [FailOn.NOTE, FailOn.WARNING, FailOn.ERROR, FailOn.NEVER]
+    return AuditReport(
+        as_of=first.as_of, root=", ".join(part.audit.root for part in parts),
+        ledger=", ".join(part.audit.ledger for part in parts),
+        ledger_present=all(part.audit.ledger_present for part in parts), policy=first.policy,
+        environments=sections,
+        project_findings=tuple(f for part in parts for f in part.audit.project_findings),
+        reuse=tuple(group for part in parts for group in part.audit.reuse),
+        combined=combined,
+        fail_on=fail_on or min((part.audit.fail_on for part in parts), key=order.index),
+        notices=combined.notices, cross_service=shared)
+
+
+def cross_service_findings(parts: Sequence[_Part]) -> tuple[Finding, ...]:
+    """SEC016 (cross-service reuse) of the first project whose packs define it enabled."""
+    from etc_policy.checks.cross_service_reuse import KIND, Service, cross_service_hits
+    from etc_policy.engine import finding_of
+
+    rule = next((r for part in parts for r in part.project.rules if r.kind == KIND), None)
+    if rule is None:
+        return ()
+    services = [Service(part.audit.root, part.workspace, part.classifier) for part in parts]
+    return tuple(sorted((finding_of(rule, hit) for hit in cross_service_hits(services)),
+                        key=Finding.sort_key))
 
 
 def environment_names(project: Project, workspace: "Workspace") -> list[str]:
     configured = list(project.config.config.environments)
     found = sorted({s.environment for s in workspace.sources if s.environment is not None})
     return configured + [name for name in found if name not in configured]
-
-
-def _from_cwd(path: str) -> str:
-    """Log findings name the file as the scan opened it: relative to the cwd when inside it."""
-    try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path
 
 
 def scan_logs(project: Project, workspace: "Workspace", environment: str, *, logs: Sequence[str],
@@ -208,20 +260,24 @@ def find_reuse(current: Mapping[tuple[str, str], "Current"], *, ledger: object,
 
 
 def render(audit: AuditReport, stream: IO[str], output_format: AuditFormat, *,
-           project: Project) -> None:
+           projects: Sequence[Project]) -> None:
     if output_format is AuditFormat.SARIF:
+        from etc_policy.paths import repo_root
         from etc_policy.reporters.sarif import render_sarif
 
-        rules = list(project.rules)
-        try:
-            from etc_policy.commands.scan import log_rules
-
-            known = {r.id for r in rules}
-            rules += [r for r in log_rules(project).values() if r.id not in known]
-        except ImportError:
-            pass
-        stream.write(render_sarif(audit.combined, rules, root=project.root,
-                                  category="etc-policy/audit", tool_version=__version__))
+        rules: dict[str, object] = {}
+        for project in projects:
+            for rule in project.rules:
+                rules.setdefault(rule.id, rule)
+            try:
+                from etc_policy.commands.scan import log_rules
+            except ImportError:
+                continue
+            for rule in log_rules(project).values():
+                rules.setdefault(rule.id, rule)
+        stream.write(render_sarif(audit.combined, list(rules.values()), root=repo_root(),
+                                  category="etc-policy/audit", tool_version=__version__,
+                                  base=Path.cwd()))
     elif output_format is AuditFormat.HTML:
         from etc_policy.reporters.html import render_audit_html
 
@@ -238,10 +294,3 @@ def render(audit: AuditReport, stream: IO[str], output_format: AuditFormat, *,
         from etc_policy.reporters.audit import render_text
 
         stream.write(render_text(audit))
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from etc_policy.commands.check import evaluate_project
+from etc_policy.commands.check import evaluate_projects
 from etc_policy.commands.common import check_output_path, write_atomic
 from etc_policy.errors import ExitCode
 
@@ -18,8 +18,8 @@ def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
 
     target = check_output_path(output)
     assert target is not None
-    _, report = evaluate_project(paths, packs=packs, config=config, environment=environment,
-                                 keys=keys)
+    report = evaluate_projects(paths, packs=packs, config=config, environment=environment,
+                               keys=keys).report
     write_atomic(Path(target), baseline.dumps(report))
     print(f"etc-policy: baseline of {len(report.active())} finding(s) written to {output}")
     return ExitCode.OK

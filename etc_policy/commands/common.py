@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from etc_policy.ignores import ImportedIgnores
     from etc_policy.model import Workspace
     from etc_policy.policy import Pack, Rule
+    from etc_policy.projects import ProjectDir
 
 
 class DataFormat(StrEnum):
@@ -79,19 +80,22 @@ class Project:
 
 
 def project_root(paths: Sequence[str]) -> Path:
-    """One folder given: it is the project. Files (pre-commit) or several paths: the cwd."""
+    """The project of commands that take one (scan, rotation, --config): one folder given is
+    it; files or several paths, the cwd."""
     if len(paths) == 1 and Path(paths[0]).is_dir():
         return Path(paths[0])
     return Path(".")
 
 
-def load_project(*, root: Path, config_file: str | None, packs: Sequence[str],
-                 keys: str | None = None) -> Project:
-    """Config (explicit or found in `root`), packs (`--pack` wins over the config), rules."""
+def load_project(*, root: Path, config_file: str | Path | None, packs: Sequence[str],
+                 keys: str | None = None, find: bool = True) -> Project:
+    """Config (explicit, else found in `root` unless `find` is off), packs (`--pack` wins over
+    the config), rules."""
     from etc_policy.policy import RuleOverride, flatten, load_pack, resolve_rules, \
         shipped_pack_names
 
-    loaded = load_config(Path(config_file) if config_file else find_config(root))
+    found = find_config(root) if find else None
+    loaded = load_config(Path(config_file) if config_file else found)
     refs = tuple(packs) or loaded.config.packs or tuple(shipped_pack_names())
     # Pack paths from the command line are relative to the cwd; from the config, to its folder.
     base_dir = Path(".") if packs else (loaded.base_dir or root)
@@ -109,51 +113,158 @@ def load_project(*, root: Path, config_file: str | None, packs: Sequence[str],
     return Project(root=root, config=loaded, packs=loaded_packs, rules=rules, keys_file=keys_file)
 
 
-def load_sources(paths: Sequence[str], *, project: Project,
-                 environment: str | None) -> "Workspace":
-    """Files are loaded as given; folders are discovered; the config names kinds/environments."""
-    from etc_policy.discovery import load_workspace
+def load_project_of(path: Path | None, *, config_file: str | None,
+                    packs: Sequence[str], keys: str | None = None) -> Project:
+    """The project one path belongs to (the current directory when None), for commands that
+    work on one project (scan's --env-file, rotation): the same resolution as check's."""
+    from etc_policy.projects import Resolver
 
-    specs = source_specs(paths, project=project)
-    return load_workspace(specs, root=project.root, environment=environment,
-                          ignore_paths=project.ignore_paths, keys_file=project.keys_file)
+    if config_file is not None:
+        return load_project(root=path if path and path.is_dir() else Path("."),
+                            config_file=config_file, packs=packs, keys=keys)
+    target = path if path is not None else Path(".")
+    fallback = target if target.is_dir() else Path(".")
+    where = Resolver().project_of(target, fallback=fallback)
+    return load_project(root=where.root, config_file=where.config, packs=packs, keys=keys,
+                        find=False)
 
 
-def source_specs(paths: Sequence[str], *, project: Project) -> list["SourceSpec"]:
-    """The inputs the paths name: a folder is discovered, a file is loaded as given.
+@record
+class ProjectRun:
+    """One project of a run and the inputs of this run that belong to it."""
+    project: Project
+    specs: tuple["SourceSpec", ...]
+
+
+@record
+class Runs:
+    """Every project the paths reach (ordered by root), and what the walk noticed."""
+    projects: tuple[ProjectRun, ...]
+    notices: tuple[str, ...] = ()
+    empty: tuple[str, ...] = ()     # folders given that hold nothing etc-policy reads
+
+
+def load_projects(paths: Sequence[str], *, config_file: str | None,
+                  packs: Sequence[str], keys: str | None = None) -> Runs:
+    """The one project resolution of every command that checks sources (check, inspect,
+    baseline, audit): each input goes to the project it belongs to (projects.Resolver: the
+    nearest folder with its own config or Railway config), and each project is loaded with
+    its own config. `--config FILE` makes one project of everything, as before."""
+    from etc_policy.projects import ProjectDir, Resolver
+
+    if config_file is not None:
+        fixed = ProjectDir(project_root(paths), Path(config_file))
+        resolve: Callable[[Path, Path], ProjectDir] = lambda path, fallback: fixed  # noqa: E731
+    else:
+        resolver = Resolver()
+        resolve = lambda path, fallback: resolver.project_of(path, fallback=fallback)  # noqa: E731
+    plan = _Plan(resolve)
+    for raw in paths:
+        plan.add(raw)
+    runs = []
+    for where in sorted(plan.groups, key=lambda d: d.root.as_posix()):
+        project = load_project(root=where.root, config_file=where.config, packs=packs,
+                               keys=keys, find=False)
+        runs.append(ProjectRun(project, tuple(plan.specs_of(where, project))))
+    # A project none of whose files this run reads (the bare root folder of a monorepo whose
+    # apps are projects of their own) adds nothing: it is left out, unless all are empty.
+    kept = [run for run in runs if run.specs] or runs[:1]
+    return Runs(tuple(kept), tuple(plan.notices), _empty(plan.bare, runs))
+
+
+def one_project(paths: Sequence[str], *, config_file: str | None,
+                packs: Sequence[str], command: str, keys: str | None = None) -> ProjectRun:
+    """The single project of a command that keeps one ledger (rotation): several projects
+    (a monorepo's root) are a usage error naming them, not a silent merge of two ledgers."""
+    runs = load_projects(paths, config_file=config_file, packs=packs, keys=keys).projects
+    if len(runs) > 1:
+        from etc_policy.paths import shown
+
+        names = ", ".join(shown(run.project.root) for run in runs)
+        raise UsageError(f"{command}: the paths reach {len(runs)} projects ({names}), each "
+                         "with its own ledger; give one project's folder")
+    return runs[0]
+
+
+def _empty(folders: Sequence[Path], runs: Sequence[ProjectRun]) -> tuple[str, ...]:
+    """The folders given that hold nothing etc-policy reads (not even a source the config
+    names under another name), as the path rule shows them."""
+    from etc_policy.paths import shown
+
+    loaded = [Path(spec.path).resolve() for run in runs for spec in run.specs]
+    return tuple(shown(folder) for folder in folders
+                 if not any(path.is_relative_to(folder.resolve()) for path in loaded))
+
+
+class _Plan:
+    """Which inputs go to which project, before any project is loaded.
 
     pre-commit passes every staged file its `files:` regex matches, and two kinds of them are
-    not inputs. The project's config changes what every source is checked against, so it
-    stands for the whole project (`project.root` discovered). A YAML file is a policy pack (no
+    not inputs. A project's config changes what every source is checked against, so it stands
+    for its whole project (the project's folder discovered). A YAML file is a policy pack (no
     input format is YAML): it is validated (exit 2 naming file, line and field), and the whole
-    project is checked too, because the pack may be one of the packs it uses.
+    project it lies in is checked too, because the pack may be one of the packs it uses.
     """
-    from etc_policy.discovery import SourceSpec, discover
 
-    configured = _configured_specs(project)
-    specs: dict[Path, SourceSpec] = {}
-    whole_project = False
-    for raw in paths:
+    def __init__(self, resolve: Callable[[Path, Path], "ProjectDir"]) -> None:
+        self.resolve = resolve
+        self.groups: dict[ProjectDir, dict[Path, SourceSpec]] = {}
+        self.folders: dict[ProjectDir, list[Path]] = {}   # folders discovered, per project
+        self.notices: list[str] = []
+        self.bare: list[Path] = []        # folders given where discovery found nothing
+
+    def add(self, raw: str) -> None:
+        from etc_policy.discovery import SourceSpec
+
         path = Path(raw)
         _require_exists(path, raw=raw)
-        role = _role(path, project=project)
-        if role is _Role.FOLDER:
-            found = [*discover(path), *_under(configured.values(), path)]
-        elif role is _Role.SOURCE:
-            found = [SourceSpec(path)]
-        else:
-            whole_project = whole_project or role is _Role.PROJECT
-            found = []
-        for spec in found:
-            specs.setdefault(Path(spec.path).resolve(), spec)
-    if whole_project:
-        for spec in (*discover(project.root), *_under(configured.values(), project.root)):
-            specs.setdefault(Path(spec.path).resolve(), spec)
-    return [configured.get(resolved, spec) for resolved, spec in specs.items()]
+        if path.is_dir():
+            self.add_folder(path, fallback=path)
+            return
+        inside_cwd = Path(os.path.abspath(path)).is_relative_to(os.getcwd())
+        where = self.resolve(path, Path(".") if inside_cwd else path.parent)
+        self.groups.setdefault(where, {})
+        role = _role(path, where=where)
+        if role is _Role.SOURCE:
+            self.groups[where].setdefault(path.resolve(), SourceSpec(path))
+        elif role is _Role.PROJECT:
+            self.add_folder(where.root, fallback=where.root, only=where)
+
+    def add_folder(self, folder: Path, *, fallback: Path,
+                   only: "ProjectDir | None" = None) -> None:
+        """Discover `folder`; each input goes to its project (`only`: to that one alone)."""
+        from etc_policy.discovery import explore
+
+        found = explore(folder)
+        self.notices.extend(n for n in found.skipped if n not in self.notices)
+        reached = [self.resolve(folder, fallback)] if only is None else [only]
+        reached += [self.resolve(d, fallback) for d in found.config_dirs]
+        for where in reached:
+            if only is None or where == only:
+                self.groups.setdefault(where, {})
+                self.folders.setdefault(where, []).append(folder)
+        for spec in found.specs:
+            where = self.resolve(spec.path, fallback)
+            if only is None or where == only:
+                self.groups.setdefault(where, {}).setdefault(spec.path.resolve(), spec)
+        if not found.specs:
+            self.bare.append(folder)
+
+    def specs_of(self, where: "ProjectDir", project: Project) -> list["SourceSpec"]:
+        """The project's inputs; those its config names (`environments:`) keep the kind and
+        environment it gives them, and those inside a discovered folder are added (discovery
+        may not know their names). A configured source that lies in another project (a
+        nested one with its own config) is that project's business."""
+        configured = {path: spec for path, spec in _configured_specs(project).items()
+                      if self.resolve(spec.path, where.root) == where}
+        specs = dict(self.groups[where])
+        for folder in self.folders.get(where, []):
+            for spec in _under(configured.values(), folder):
+                specs.setdefault(Path(spec.path).resolve(), spec)
+        return [configured.get(resolved, spec) for resolved, spec in specs.items()]
 
 
 class _Role(StrEnum):
-    FOLDER = "folder"      # discovered
     SOURCE = "source"      # loaded as given
     PROJECT = "project"    # a config or a pack: validated, stands for the whole project
     NONE = "none"          # not ours (a pyproject.toml without [tool.etc-policy])
@@ -166,16 +277,13 @@ def _require_exists(path: Path, *, raw: str) -> None:
         raise UsageError(problem, path=raw)
 
 
-def _role(path: Path, *, project: Project) -> _Role:
+def _role(path: Path, *, where: "ProjectDir") -> _Role:
     from etc_policy.config import PYPROJECT, YAML_NAMES
 
-    if path.is_dir():
-        return _Role.FOLDER
-    loaded = project.config.path
-    if loaded is not None and path.resolve() == loaded.resolve():
-        return _Role.PROJECT       # already loaded (and validated) by load_project
+    if where.config is not None and path.resolve() == where.config.resolve():
+        return _Role.PROJECT       # loaded (and validated) with its project
     if path.name in YAML_NAMES or (path.name == PYPROJECT and find_config(path.parent) == path):
-        load_config(path)          # a nested project's config: still worth validating
+        load_config(path)          # a config outside the resolution (--config given): validate
         return _Role.PROJECT
     if path.name == PYPROJECT:
         return _Role.NONE          # Python packaging only, no [tool.etc-policy] table
@@ -210,6 +318,16 @@ def _under(specs: Iterable["SourceSpec"], folder: Path) -> list["SourceSpec"]:
     top = folder.resolve()
     return [spec for spec in specs
             if Path(spec.path).is_file() and Path(spec.path).resolve().is_relative_to(top)]
+
+
+def load_workspace_of(run: ProjectRun, *, environment: str | None) -> "Workspace":
+    """A project's sources of this run, loaded (ignore_paths relative to its config)."""
+    from etc_policy.discovery import load_workspace
+
+    project = run.project
+    return load_workspace(run.specs, root=project.config.base_dir or project.root,
+                          environment=environment, ignore_paths=project.ignore_paths,
+                          keys_file=project.keys_file)
 
 
 def configured_logs(project: Project, environment: str | None = None) -> list[str]:
@@ -299,11 +417,12 @@ def render_findings(report: "Report", stream: IO[str], output_format: OutputForm
         from etc_policy.reporters.sarif import write_sarif
 
         write_sarif(report, rules, stream, root=root, category=category,
-                    tool_version=__version__)
+                    tool_version=__version__, base=Path.cwd())
     elif output_format is OutputFormat.GITHUB:
+        from etc_policy.paths import key_of
         from etc_policy.reporters.github import render_github
 
-        stream.write(render_github(report))
+        stream.write(render_github(report, file_of=key_of))
     elif output_format is OutputFormat.MARKDOWN:
         from etc_policy.reporters.markdown import render_markdown
 

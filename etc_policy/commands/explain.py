@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
-from etc_policy.commands.common import DataFormat, emit, load_project
+from etc_policy.commands.common import DataFormat, emit, load_project_of
 from etc_policy.errors import ExitCode, UsageError
 
 
@@ -13,7 +12,8 @@ def run(rule_ref: str, *, packs: Sequence[str], config: str | None,
         output_format: DataFormat) -> int:
     from etc_policy.policy import flatten
 
-    project = load_project(root=Path("."), config_file=config, packs=packs)
+    # The project of the current directory, resolved as check resolves it (projects.py).
+    project = load_project_of(None, config_file=config, packs=packs)
     wanted = rule_ref.strip()
     # Disabled rules can still be explained: search every loaded rule after the enabled ones.
     candidates = [*project.rules, *(rule for pack in flatten(project.packs) for rule in pack.rules)]

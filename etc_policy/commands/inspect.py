@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import IO
 
-from etc_policy.commands.common import DataFormat, check_output_path, emit, load_project, \
-    load_sources, project_root, warn
+from etc_policy.commands.common import DataFormat, check_output_path, emit, load_projects, \
+    load_workspace_of, warn
 from etc_policy.errors import ExitCode
 from etc_policy.model import Entry, Source
 
@@ -21,18 +21,24 @@ def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
     from etc_policy.secrets.classify import SecretClassifier
 
     target = check_output_path(output)
-    project = load_project(root=project_root(paths), config_file=config, packs=packs,
-                           keys=keys)
-    workspace = load_sources(paths, project=project, environment=environment)
-    classifier = SecretClassifier.from_packs(project.packs)
+    sources: list[Source] = []
+    classifiers: dict[int, SecretClassifier] = {}   # id(entry) -> its project's classifier
+    for project_run in load_projects(paths, config_file=config, packs=packs,
+                                     keys=keys).projects:
+        # Each project's packs decide which of its entries are secrets.
+        classifier = SecretClassifier.from_packs(project_run.project.packs)
+        workspace = load_workspace_of(project_run, environment=environment)
+        for source in workspace.sources:
+            classifiers.update((id(entry), classifier) for entry in source.entries)
+        sources.extend(workspace.sources)
     if reveal:
         warn("--reveal: raw secret values are printed; do not share or store this output")
 
     def reason_of(entry: Entry) -> str | None:
-        reason = classifier.classify(entry)
+        reason = classifiers[id(entry)].classify(entry)
         return None if reason is None else str(reason)
 
-    emit(lambda stream: _render(workspace.sources, stream, output_format, reason_of=reason_of,
+    emit(lambda stream: _render(sources, stream, output_format, reason_of=reason_of,
                                 reveal=reveal), output=target)
     return ExitCode.OK
 

@@ -15,9 +15,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO
 
-from etc_policy.commands.common import Project, check_output_path, emit, load_project, \
-    load_sources, project_root
+from etc_policy.commands.common import Project, check_output_path, emit, load_workspace_of, \
+    one_project
 from etc_policy.errors import ExitCode, UsageError
+from etc_policy.paths import shown
 from etc_policy.record import record as record_type  # `record` here is the command below
 
 
@@ -75,9 +76,10 @@ def open_run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
     from etc_policy.secrets.classify import SecretClassifier
 
     day = today(as_of)
-    project = load_project(root=project_root(paths), config_file=config, packs=packs,
-                           keys=keys)
-    workspace = load_sources(paths, project=project, environment=environment)
+    found = one_project(paths, config_file=config, packs=packs, command="rotation",
+                        keys=keys)
+    project = found.project
+    workspace = load_workspace_of(found, environment=environment)
     path = ledger_path(root=project.root, config=project.config)
     ledger = load(path)
     current = current_secrets(workspace, SecretClassifier.from_packs(project.packs))
@@ -95,7 +97,7 @@ def status(paths: Sequence[str], *, packs: Sequence[str], config: str | None, ke
     rows = [s for s in run.statuses() if not environments or s.environment in environments]
     if output_format is StatusFormat.JSON:
         text = render.dumps(render.rotation_document(rows, as_of=run.as_of, policy=run.policy,
-                                                     ledger=_shown(run)))
+                                                     ledger=shown(run.ledger_path)))
     else:
         text = render.render_table(rows, as_of=run.as_of, policy=run.policy)
     emit(lambda stream: stream.write(text), output=target)
@@ -128,7 +130,7 @@ def _write_report(stream: IO[str], rows: list, *, run: RotationRun, within: int,
         stream.write(render_ics(rows, as_of=run.as_of, alarm_days=max(1, run.policy.warn_days // 2)))
     elif fmt is ReportFormat.JSON:
         stream.write(render.dumps(render.rotation_document(
-            rows, as_of=run.as_of, policy=run.policy, ledger=_shown(run), within=within)))
+            rows, as_of=run.as_of, policy=run.policy, ledger=shown(run.ledger_path), within=within)))
     elif fmt is ReportFormat.MARKDOWN:
         stream.write(render.render_markdown(rows, as_of=run.as_of, policy=run.policy,
                                             title=f"Secrets due for rotation within {within} days"))
@@ -168,7 +170,7 @@ def record(paths: Sequence[str], *, packs: Sequence[str], config: str | None, ke
         what = "unchanged (value as recorded; rotate first, or pass --rotated-on)" \
             if item.event == "unchanged" else f"{item.event} {item.date.isoformat()}"
         print(f"{item.environment}/{item.key}: {what}", file=sys.stdout)
-    print(f"ledger: {_shown(run)}", file=sys.stderr)
+    print(f"ledger: {shown(run.ledger_path)}", file=sys.stderr)
     return ExitCode.OK
 
 
@@ -182,10 +184,3 @@ def _require_known(run: RotationRun, *, environments: Sequence[str], keys: Seque
     for key in keys:
         if not any(k == key and (not environments or e in environments) for e, k in run.current):
             raise UsageError(f"--key {key}: not a secret with a value in the selected sources")
-
-
-def _shown(run: RotationRun) -> str:
-    try:
-        return run.ledger_path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return run.ledger_path.as_posix()

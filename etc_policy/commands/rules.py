@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
-from etc_policy.commands.common import DataFormat, emit, load_project
+from etc_policy.commands.common import DataFormat, emit, load_project_of
 from etc_policy.errors import ExitCode
 
 
 def run(*, packs: Sequence[str], config: str | None, output_format: DataFormat) -> int:
-    project = load_project(root=Path("."), config_file=config, packs=packs)
+    # The project of the current directory, resolved as check resolves it (projects.py).
+    project = load_project_of(None, config_file=config, packs=packs)
     rules = sorted(project.rules, key=lambda rule: rule.id)
     if output_format is DataFormat.JSON:
         from etc_policy.reporters.json import dumps, rules_document

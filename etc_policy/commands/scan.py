@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from etc_policy.commands.common import OutputFormat, Project, check_output_path, \
-    configured_logs, emit, load_project, render_findings, write_atomic
+    configured_logs, emit, load_project_of, render_findings, write_atomic
 from etc_policy.errors import ExitCode, UsageError
 from etc_policy.findings import FailOn, Finding, Report
 from etc_policy.scan.findings import DEFAULT_MAX_PER_SECRET, LOG_KIND, LOG_RULE_IDS
@@ -68,6 +68,7 @@ def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Se
         write_baseline: str | None = None) -> int:
     """`baseline`: accept the findings recorded there (read only); `write_baseline`: record
     today's findings there (after inline and imported suppressions) and accept them."""
+    from etc_policy.paths import repo_root
     from etc_policy.reporters import progress as bar
     from etc_policy.secrets.classify import SecretClassifier
 
@@ -82,7 +83,10 @@ def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Se
         raise UsageError(f"--jobs must be between 1 and {MAX_JOBS}")
     if max_per_secret < 0:
         raise UsageError("--max-per-secret must be 0 (no limit) or more")
-    project = load_project(root=Path("."), config_file=config, packs=packs, keys=keys)
+    # The project of the first --env-file / --railway-vars (the cwd's without one).
+    first = next(iter((*env_files, *railway_vars)), None)
+    project = load_project_of(Path(first) if first else None, config_file=config, packs=packs,
+                              keys=keys)
     inputs = list(paths) or configured_logs(project)
     if not inputs:
         raise UsageError("nothing to scan: give files, folders or - (stdin), or set "
@@ -112,7 +116,7 @@ def run(paths: Sequence[str], *, env_files: Sequence[str] = (), railway_vars: Se
     if not (quiet and not failed and target is None):
         fmt = output_format.resolved()
         emit(lambda stream: render_findings(report, stream, fmt, threshold,
-                                            rules=tuple(rules.values()), root=project.root,
+                                            rules=tuple(rules.values()), root=repo_root(),
                                             category=sarif_category), output=target)
     return ExitCode.FINDINGS if failed else ExitCode.OK
 
@@ -124,8 +128,10 @@ def scan_report(inputs: Sequence[str], *, workspace: Workspace, rules: Mapping[s
                 max_per_secret: int = 0, imported: ImportedIgnores | None = None) -> Report:
     """Scan the inputs for the workspace's secrets and the patterns; findings of `rules` only,
     suppressed by the comments on their lines (scan/markers.py) and the `imported` files."""
+    from etc_policy.paths import shown
     from etc_policy.scan import scan_paths
     from etc_policy.scan.findings import PerSecretCap, findings_from_matches
+    from etc_policy.scan.inputs import STDIN
     from etc_policy.scan.jwt_live import JwtVerifier, key_selector, signing_keys
     from etc_policy.scan.markers import Markers, marker_patterns
     from etc_policy.scan.needles import needles_for
@@ -148,7 +154,9 @@ def scan_report(inputs: Sequence[str], *, workspace: Workspace, rules: Mapping[s
         if progress is not None:
             progress(path, done, total)
 
-    matches = scan_paths(list(inputs), needles=needles, patterns=patterns, jobs=jobs,
+    # The path rule (paths.shown): inputs named relative to the cwd, stdin as `-`.
+    named = [given if given == STDIN else shown(given) for given in inputs]
+    matches = scan_paths(named, needles=needles, patterns=patterns, jobs=jobs,
                          ignore=tuple(ignore), progress=seen)
     cap = PerSecretCap(max_per_secret)
     made = findings_from_matches(digests.record(markers.split(matches)), rules=rules,
@@ -235,8 +243,9 @@ def env_workspace(project: Project, *, env_files: Sequence[str], railway_vars: S
         specs = [SourceSpec(base / source.path, kind=source.kind, environment=name)
                  for name, env in project.config.config.environments.items()
                  for source in env.sources]
-    return load_workspace(specs, root=project.root, environment=environment,
-                          ignore_paths=project.ignore_paths, keys_file=project.keys_file)
+    return load_workspace(specs, root=project.config.base_dir or project.root,
+                          environment=environment, ignore_paths=project.ignore_paths,
+                          keys_file=project.keys_file)
 
 
 # --- output -------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ def audit_document(audit: AuditReport) -> dict[str, object]:
         "environments": [_environment_object(env) for env in audit.environments],
         "project_findings": [finding_object(f) for f in audit.project_findings],
         "reuse": [[_use_object(u) for u in group] for group in audit.reuse],
+        "cross_service_reuse": [finding_object(f) for f in audit.cross_service],
         "notices": list(audit.notices),
     }
 
@@ -96,6 +97,7 @@ def render_text(audit: AuditReport) -> str:
     lines.append("cross-environment reuse:")
     lines += ["  same secret: " + ", ".join(use_text(u) for u in group) for group in audit.reuse] \
         or ["  none"]
+    lines += _cross_service_text(audit)
     lines += [f"notice: {n}" for n in audit.notices]
     return "\n".join(lines) + "\n"
 
@@ -123,7 +125,23 @@ def render_markdown(audit: AuditReport) -> str:
     lines += ["### Cross-environment reuse", ""]
     lines += ["- " + ", ".join(_md(use_text(u)) for u in group) for group in audit.reuse] \
         or ["None found."]
+    lines += _cross_service_markdown(audit)
     return "\n".join(lines) + "\n"
+
+
+def _cross_service_text(audit: AuditReport) -> list[str]:
+    """SEC016: secrets two projects (services) share; only when the audit reached several."""
+    if not audit.cross_service:
+        return []
+    return ["cross-service reuse (one secret in two services):"] + \
+        [_finding_line(f) for f in _sorted(audit.cross_service)]
+
+
+def _cross_service_markdown(audit: AuditReport) -> list[str]:
+    if not audit.cross_service:
+        return []
+    return ["", "### Cross-service reuse", ""] + \
+        [f"- `{_code(f.path)}:{f.line}` {_md(f.message)}" for f in _sorted(audit.cross_service)]
 
 
 def _sorted(findings: Sequence[Finding]) -> list[Finding]:

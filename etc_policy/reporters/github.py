@@ -10,6 +10,7 @@ workflow logs of public repositories are public.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from etc_policy.findings import Finding, Report, Severity
 
@@ -17,18 +18,21 @@ COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: 
 SHOWN_PER_LEVEL = 10
 
 
-def render_github(report: Report) -> str:
-    """Workflow commands for the active findings, then one summary line; ends in a newline."""
+def render_github(report: Report, *, file_of: Callable[[str], str] = str) -> str:
+    """Workflow commands for the active findings, then one summary line; ends in a newline.
+    `file_of` names a finding's file for `file=` (the commands: relative to the repository
+    root, paths.key_of: GitHub resolves it against the workspace, whatever
+    `working-directory` the step runs in)."""
     active = sorted(report.active(), key=lambda f: (-f.severity.rank, *f.sort_key()))
-    lines = [annotation(finding) for finding in active]
+    lines = [annotation(finding, file_of=file_of) for finding in active]
     # Notices as plain lines (one each, never a command): they use no annotation slot.
     lines += [f"etc-policy notice: {' '.join(notice.split())}" for notice in report.notices]
     lines.append(_summary(report, active))
     return "\n".join(lines) + "\n"
 
 
-def annotation(finding: Finding) -> str:
-    properties = [("file", finding.path), ("line", str(max(finding.line, 1))),
+def annotation(finding: Finding, *, file_of: Callable[[str], str] = str) -> str:
+    properties = [("file", file_of(finding.path)), ("line", str(max(finding.line, 1))),
                   ("col", str(max(finding.column, 1)))]
     if finding.end_line is not None:
         properties.append(("endLine", str(max(finding.end_line, finding.line, 1))))

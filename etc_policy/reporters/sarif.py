@@ -21,6 +21,7 @@ from typing import IO, Protocol
 from urllib.parse import quote
 
 from etc_policy.findings import Finding, Report, Severity
+from etc_policy.paths import directory_uri, relative
 from etc_policy.record import record
 from etc_policy.reporters.fingerprints import file_line_hashes
 
@@ -77,36 +78,41 @@ class RuleLike(Protocol):
 
 def render_sarif(report: Report, rules: Sequence[RuleLike], *, root: Path,
                  category: str = "etc-policy", tool_version: str,
-                 max_results: int = MAX_RESULTS) -> str:
+                 max_results: int = MAX_RESULTS, base: Path | None = None) -> str:
     """The SARIF log of one analysis, as JSON text ending in a newline."""
     import io
 
     text = io.StringIO()
     write_sarif(report, rules, text, root=root, category=category, tool_version=tool_version,
-                max_results=max_results)
+                max_results=max_results, base=base)
     return text.getvalue()
 
 
 def write_sarif(report: Report, rules: Sequence[RuleLike], stream: IO[str], *, root: Path,
                 category: str = "etc-policy", tool_version: str,
-                max_results: int = MAX_RESULTS) -> None:
+                max_results: int = MAX_RESULTS, base: Path | None = None) -> None:
     """The SARIF log, written as it is encoded: each result is made when its turn comes (a
-    scan's thousands of results are never all held as dicts plus the text)."""
+    scan's thousands of results are never all held as dicts plus the text). Artifact URIs are
+    relative to `root` (%SRCROOT%: the repository root, for the commands); a relative finding
+    path is relative to `base` (the commands: the cwd, as the path rule names files), else to
+    `root`."""
     from etc_policy.reporters.json import write_document
 
     write_document(sarif_log(report, rules, root=root, category=category,
-                             tool_version=tool_version, max_results=max_results), stream)
+                             tool_version=tool_version, max_results=max_results, base=base),
+                   stream)
 
 
 def sarif_log(report: Report, rules: Sequence[RuleLike], *, root: Path, category: str,
-              tool_version: str, max_results: int = MAX_RESULTS) -> dict[str, object]:
+              tool_version: str, max_results: int = MAX_RESULTS,
+              base: Path | None = None) -> dict[str, object]:
     """The log as JSON-ready objects; its results are made as they are encoded."""
     from etc_policy.reporters.json import MadeList
 
     root = root.resolve()
     kept, dropped = _limit(report.findings, max_results=max_results)
     descriptors, index_of = _descriptors(rules, kept)
-    sources = _SourceFiles(root)
+    sources = _SourceFiles(root, base=base)
     for path in dict.fromkeys(f.path for f in kept):     # which files get no line hashes
         relative = sources.relative(path)
         if relative is not None:
@@ -126,7 +132,7 @@ def sarif_log(report: Report, rules: Sequence[RuleLike], *, root: Path, category
         "tool": {"driver": _driver(descriptors, tool_version=tool_version)},
         "automationDetails": {"id": category.rstrip("/") + "/"},
         "columnKind": "unicodeCodePoints",
-        "originalUriBaseIds": {SRCROOT: {"uri": _dir_uri(root)}},
+        "originalUriBaseIds": {SRCROOT: {"uri": directory_uri(root)}},
         "invocations": [_invocation(notices, root=root)],
         "results": results,
     }
@@ -361,18 +367,13 @@ def _invocation(notices: list[str], *, root: Path) -> dict[str, object]:
     invocation: dict[str, object] = {
         "executionSuccessful": True,
         # Lets GitHub place any absolute file: URI (a file outside the root) [GH1006].
-        "workingDirectory": {"uri": _dir_uri(root)},
+        "workingDirectory": {"uri": directory_uri(root)},
     }
     if notices:
         invocation["toolExecutionNotifications"] = [
             {"level": "warning", "message": {"text": " ".join(n.split()) or "notice"}}
             for n in notices]
     return invocation
-
-
-def _dir_uri(root: Path) -> str:
-    uri = root.as_uri()
-    return uri if uri.endswith("/") else uri + "/"
 
 
 # Files up to this size get line hashes and end-of-line columns (both read the whole file;
@@ -383,8 +384,9 @@ LINE_HASH_MAX_BYTES = 8 << 20
 class _SourceFiles:
     """Reads each source file at most once, for end-of-line columns and line hashes."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, base: Path | None = None) -> None:
         self._root = root
+        self._base = base
         self._lines: dict[str, list[str] | None] = {}
         self._hashes: dict[str, dict[int, str] | None] = {}
         self.too_big: list[str] = []     # files left without line hashes, in order seen
@@ -408,18 +410,17 @@ class _SourceFiles:
         """The root-relative POSIX path of a finding's path (relative paths are taken as
         relative to the root), or None for a path outside the root."""
         candidate = Path(path)
+        if not candidate.is_absolute() and self._base is not None:
+            candidate = self._base / candidate
         if candidate.is_absolute():
-            try:
-                path = candidate.resolve().relative_to(self._root).as_posix()
-            except ValueError:
-                return None
+            path = relative(candidate, self._root)
         normal = posixpath.normpath(path)
         if normal in (".", "..") or normal.startswith("../"):
             return None
         return normal
 
     def absolute_uri(self, path: str) -> str:
-        return (self._root / path).resolve().as_uri()
+        return ((self._base or self._root) / path).resolve().as_uri()
 
     def line_length(self, relative: str, line: int) -> int | None:
         lines = self._read_lines(relative)

@@ -31,9 +31,12 @@ def ledger_path(*, root: Path, config: LoadedConfig | None) -> Path:
 def ledger_path_for_root(root: Path) -> Path:
     """The ledger of the project at `root`, reading its config if it has one (check kinds
     only know the workspace root)."""
-    from etc_policy.config import find_config, load_config
+    from etc_policy.config import load_config
+    from etc_policy.projects import Resolver
 
-    return ledger_path(root=root, config=load_config(find_config(root)))
+    # The config the project reads: its own, else the nearest above it (projects.py).
+    config = Resolver().project_of(root, fallback=root).config
+    return ledger_path(root=root, config=load_config(config))
 
 
 def policy_of(rules: Sequence[Rule]) -> RotationPolicy:

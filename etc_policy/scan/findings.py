@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from etc_policy.findings import Finding, Severity, fingerprint
+from etc_policy.paths import key_of
 from etc_policy.record import record
 from etc_policy.scan.jwt_live import JwtVerifier, Liveness, Verdict
 from etc_policy.scan.lines import wide_bytes
@@ -150,7 +151,7 @@ def to_finding(match: Match, rule: Rule, *, verdict: Verdict | None = None) -> F
         end_column=match.column + max(len(match.text) - wide_bytes(match.text), 1),
         key=key, environment=environment, pack=rule.pack,
         hint=hint(match.text.decode("utf-8", "replace")),
-        fingerprint=fingerprint(rule_id=rule.id, path=match.path, key=key,
+        fingerprint=fingerprint(rule_id=rule.id, path=key_of(match.path), key=key,
                                 extra=f"{label}\x1f{encoding}"),
         encoding=encoding)
 

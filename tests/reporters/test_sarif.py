@@ -139,6 +139,7 @@ def _cases(root: Path) -> dict[str, str]:
                     severity=Severity.WARNING, message="line 3 is not valid dotenv",
                     path=env, line=3, fingerprint="f" * 32)))),
         "real-bad-project": _real_project_sarif(),
+        "monorepo-from-a-subfolder": _monorepo_sarif(root.parent / "mono repo"),
         "truncated": render(Report(findings=(
             _finding(rwy2, env, 1), _finding(sec1, env, 2), _finding(rwy1, env, 3),
             _finding(sec1, env, 4, suppressed=True, suppression="inline"),
@@ -155,9 +156,26 @@ def _real_project_sarif() -> str:
     project = REPO / "fixtures" / "railway-app-bad"
     completed = subprocess.run(
         [sys.executable, "-m", "etc_policy", "check", str(project), "--format", "sarif",
-         "--sarif-category", "etc-policy/production"],
+         "--sarif-category", "etc-policy/production"], cwd=REPO,
         capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False, timeout=120)
     assert completed.returncode == 1, completed.stderr
+    return completed.stdout
+
+
+def _monorepo_sarif(repo: Path) -> str:
+    """The CLI's SARIF for a monorepo checked from one app's folder (`check ../..`): URIs
+    relative to the repository root, %SRCROOT% that root (tests/test_paths.py)."""
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copytree(REPO / "tests" / "cli_data" / "monorepo", repo)
+    (repo / ".git").mkdir()
+    completed = subprocess.run(
+        [sys.executable, "-m", "etc_policy", "check", "../..", "--format", "sarif"],
+        cwd=repo / "apps" / "web", capture_output=True, text=True, stdin=subprocess.DEVNULL,
+        check=False, timeout=120)
+    assert completed.returncode == 0, completed.stderr
     return completed.stdout
 
 
@@ -184,7 +202,7 @@ def logs(emitted: dict[str, str]) -> dict[str, dict]:
 
 
 CASES = ["empty", "empty-no-rules", "every-severity", "suppressed", "notices", "paths",
-         "truncated", "real-bad-project"]
+         "truncated", "real-bad-project", "monorepo-from-a-subfolder"]
 
 
 def test_case_list_is_complete(emitted: dict[str, str]) -> None:
@@ -296,7 +314,9 @@ def test_shape_github_needs(logs: dict[str, dict], case: str, root: Path) -> Non
         tags = rule["properties"]["tags"]
         assert len(tags) == len(set(tags)) <= 20
     assert run["columnKind"] == "unicodeCodePoints"
-    expected_root = (REPO / "fixtures" / "railway-app-bad") if case == "real-bad-project" else root
+    # The CLI's %SRCROOT% is the repository root (the git top-level), whatever PATH was.
+    expected_root = {"real-bad-project": REPO,
+                     "monorepo-from-a-subfolder": root.parent / "mono repo"}.get(case, root)
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == expected_root.resolve().as_uri() + "/"
     assert run["invocations"][0]["executionSuccessful"] is True
 
@@ -363,6 +383,14 @@ def test_line_hashes_are_github_s(logs: dict[str, dict], root: Path) -> None:
     assert all(r["partialFingerprints"]["etcPolicyFingerprint/v1"] for r in results)
 
 
+def test_a_monorepo_from_a_subfolder_is_named_from_the_root(logs: dict[str, dict]) -> None:
+    results = _run(logs["monorepo-from-a-subfolder"])["results"]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"])
+            for r in results] == [
+        ("DOT010", {"uri": "apps/web/.env.production", "uriBaseId": "%SRCROOT%"})]
+    assert "primaryLocationLineHash" in results[0]["partialFingerprints"]
+
+
 def test_paths_are_relative_encoded_uris(logs: dict[str, dict], root: Path) -> None:
     locations = [r["locations"][0]["physicalLocation"] for r in _run(logs["paths"])["results"]]
     artifacts = [loc["artifactLocation"] for loc in locations]
@@ -412,8 +440,9 @@ def test_truncation_keeps_the_most_severe(logs: dict[str, dict]) -> None:
 
 
 def test_no_secret_and_no_hint_anywhere(emitted: dict[str, str]) -> None:
-    # (the real project's log carries the packs' docs, whose examples are other fake values)
-    for text in (text for case, text in emitted.items() if case != "real-bad-project"):
+    # (the CLI's logs carry the packs' docs, whose examples are other fake values)
+    cli_cases = {"real-bad-project", "monorepo-from-a-subfolder"}
+    for text in (text for case, text in emitted.items() if case not in cli_cases):
         assert FAKE_SECRET not in text and FAKE_SECRET[:12] not in text
         assert FAKE_HINT not in text and "FAKEpass" not in text
 
@@ -442,13 +471,14 @@ def test_written_sarif_is_the_rendered_text(tmp_path: Path) -> None:
     (That a list made while encoding gives the whole list's text: test_json_reporter.)"""
     import io
 
-    from etc_policy.commands.check import evaluate_project
+    from etc_policy.commands.check import evaluate_projects
     from etc_policy.reporters.sarif import write_sarif
 
-    project, report = evaluate_project([str(REPO / "fixtures" / "railway-app-bad")], packs=(),
-                                       config=None, environment=None)
+    checked = evaluate_projects([str(REPO / "fixtures" / "railway-app-bad")], packs=(),
+                                config=None, environment=None)
+    report = checked.report
     stream = io.StringIO()
-    write_sarif(report, project.rules, stream, root=project.root, tool_version="0.1.0")
-    assert stream.getvalue() == render_sarif(report, project.rules, root=project.root,
+    write_sarif(report, checked.rules, stream, root=REPO, tool_version="0.1.0")
+    assert stream.getvalue() == render_sarif(report, checked.rules, root=REPO,
                                              tool_version="0.1.0")
     assert len(json.loads(stream.getvalue())["runs"][0]["results"]) == len(report.findings)
