@@ -61,7 +61,8 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
         return
     from etc_policy.vcs import GitState, git_states   # only when some file holds a key
 
-    paths = {source.path: ctx.workspace.root / source.path for source, _e, _k in found}
+    # Source paths are relative to the cwd (paths.shown), so they open from here.
+    paths = {source.path: Path(source.path) for source, _e, _k in found}
     states = git_states(paths.values())
     for source, entry, kind in found:
         state = states.get(Path(paths[source.path]).resolve(), GitState.NO_REPOSITORY)

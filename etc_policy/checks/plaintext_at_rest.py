@@ -55,7 +55,7 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
 
     if work_tree_of(ctx.workspace.root) is None:
         return
-    paths = {path: ctx.workspace.root / path for path in plain}
+    paths = {path: Path(path) for path in plain}   # source paths are relative to the cwd
     states = git_states(paths.values())
     for path, (source, secrets) in plain.items():
         state = states.get(Path(paths[path]).resolve(), GitState.NO_REPOSITORY)

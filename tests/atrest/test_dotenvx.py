@@ -17,8 +17,9 @@ from etc_policy.discovery import discover, load_workspace
 
 def test_encrypted_good_file_passes_without_a_key_with_one_notice(
         capsys: pytest.CaptureFixture[str], dotenvx_project: tuple[Path, str],
-        no_keys: None) -> None:
+        no_keys: None, monkeypatch: pytest.MonkeyPatch) -> None:
     folder, _key = dotenvx_project
+    monkeypatch.chdir(folder)  # paths are shown relative to the cwd (etc_policy/paths.py)
     result = run_main(capsys, "check", str(folder), "-f", "json", "--fail-on", "note")
     assert result.code == 0, result.out
     assert findings(result.out) == []
@@ -71,6 +72,7 @@ def test_wrong_key_gives_one_notice_naming_the_key(capsys: pytest.CaptureFixture
                                                   monkeypatch: pytest.MonkeyPatch,
                                                   no_keys: None) -> None:
     folder, key = dotenvx_project
+    monkeypatch.chdir(folder)  # paths are shown relative to the cwd (etc_policy/paths.py)
     wrong = ("1" if key[0] != "1" else "2") + key[1:]
     monkeypatch.setenv("DOTENV_PRIVATE_KEY_PRODUCTION", wrong)
     result = run_main(capsys, "check", str(folder), "-f", "json")
@@ -177,6 +179,7 @@ def test_railway_export_with_dotenvx_values(capsys: pytest.CaptureFixture[str],
               if not e.key.startswith("DOTENV_PUBLIC_KEY")}
     export["NODE_ENV"] = "development"        # one plaintext mistake beside the ciphertext
     (tmp_path / "railway-variables.production.json").write_text(json.dumps(export))
+    monkeypatch.chdir(tmp_path)  # paths are shown relative to the cwd (etc_policy/paths.py)
     locked = run_main(capsys, "check", str(tmp_path), "-f", "json")
     assert [f["rule_id"] for f in findings(locked.out)] == ["RWY003"]
     assert json.loads(locked.out)["notices"][0].startswith(

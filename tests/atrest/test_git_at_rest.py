@@ -36,7 +36,8 @@ def ids(capsys: pytest.CaptureFixture[str], folder: Path, *args: str) -> list[tu
 
 
 def test_committed_keys_file_is_an_error_and_an_ignored_one_is_not(
-        capsys: pytest.CaptureFixture[str], repo: Path) -> None:
+        capsys: pytest.CaptureFixture[str], repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)  # paths are shown relative to the cwd (etc_policy/paths.py)
     (repo / ".env.keys").write_text(f"DOTENV_PRIVATE_KEY_PRODUCTION={KEY_HEX}\n")
     assert ids(capsys, repo) == [("SEC020", ".env.keys")]          # untracked, not ignored
     git(repo, "add", ".env.keys")
@@ -65,7 +66,9 @@ def test_age_identity_and_private_key_in_any_file(capsys: pytest.CaptureFixture[
 
 
 def test_plaintext_env_file_tracked_or_unignored(capsys: pytest.CaptureFixture[str],
-                                                 repo: Path) -> None:
+                                                 repo: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)  # paths are shown relative to the cwd (etc_policy/paths.py)
     (repo / ".env.production").write_text(GOOD_ENV)
     assert ids(capsys, repo) == [("SEC021", ".env.production")]
     git(repo, "add", ".env.production")

@@ -14,7 +14,9 @@ from etc_policy.discovery import discover, load_workspace
 
 
 def test_sops_file_without_its_key_passes_with_one_notice(
-        capsys: pytest.CaptureFixture[str], sops_project: Path, no_keys: None) -> None:
+        capsys: pytest.CaptureFixture[str], sops_project: Path, no_keys: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(sops_project)  # paths are shown relative to the cwd (etc_policy/paths.py)
     result = run_main(capsys, "check", str(sops_project), "-f", "json", "--fail-on", "note")
     assert result.code == 0, result.out
     assert findings(result.out) == []          # no lowercase/quote findings on sops_* either
@@ -110,6 +112,7 @@ def test_without_sops_on_path_a_notice(capsys: pytest.CaptureFixture[str], sops_
                                        monkeypatch: pytest.MonkeyPatch, no_keys: None) -> None:
     monkeypatch.setenv("SOPS_AGE_KEY_FILE", str(age_key[0]))
     monkeypatch.setenv("PATH", str(tmp_path))             # no sops there
+    monkeypatch.chdir(sops_project)  # paths are shown relative to the cwd (etc_policy/paths.py)
     result = run_main(capsys, "check", str(sops_project), "-f", "json")
     assert result.code == 0
     assert json.loads(result.out)["notices"] == [
