@@ -8,6 +8,7 @@ turns exceptions into exit codes; it never prints a traceback or an exception's 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 import typer
@@ -17,21 +18,46 @@ from etc_policy.commands.common import DataFormat, OutputFormat
 from etc_policy.errors import ExitCode
 from etc_policy.findings import FailOn
 from etc_policy.launch import fail, guarded, save_table
+from etc_policy.schema import user_message
 
 from typer import Abort
 
 try:  # recent typer vendors click; older releases use click itself
-    from typer._click.exceptions import ClickException
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+    from typer._click.formatting import HelpFormatter
 except ImportError:  # pragma: no cover - depends on the installed typer
-    from click.exceptions import ClickException
+    from click.exceptions import ClickException, NoArgsIsHelpError
+    from click.formatting import HelpFormatter
 
 PROG = "etc-policy"
+
+
+class _Command(typer.core.TyperCommand):
+    """typer's command, with argument rows named by their metavar alone (`PATH...`): typer
+    appends the Python type to every argument row (`PATH <list[str]>`), metavar or not."""
+
+    def format_options(self, ctx: typer.Context, formatter: HelpFormatter) -> None:
+        arguments, options = [], []
+        for param in self.get_params(ctx):
+            row = param.get_help_record(ctx)
+            if row is None:
+                continue
+            if param.param_type_name == "argument":
+                name = param.metavar or param.name.upper()
+                arguments.append((name + ("..." if param.nargs != 1 else ""), row[1]))
+            else:
+                options.append(row)
+        for title, rows in (("Arguments", arguments), ("Options", options)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
 
 app = typer.Typer(
     name=PROG,
     help="Declarative policy linter and secret auditor for apps deployed on Railway.",
-    no_args_is_help=False,             # a missing command is a one-line usage error (exit 2)
-    add_completion=False,
+    no_args_is_help=True,              # the bare command shows the command list (exit 2)
+    add_completion=True,               # --install-completion / --show-completion (bash, zsh, fish)
     rich_markup_mode=None,             # plain help: no rich import, no colour codes in a pipe
     pretty_exceptions_enable=False,    # main() handles every exception itself
     pretty_exceptions_show_locals=False,
@@ -59,10 +85,28 @@ Keys = Annotated[str | None, typer.Option(
     help="A dotenvx .env.keys file (kept outside the repository) to decrypt encrypted "
          "values in memory; DOTENV_PRIVATE_KEY* in the environment work too.",
     show_default=False)]
-Format = Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _choices(values: Iterable[str]) -> str:
+    """`a, b or c` for help texts, from the enum itself (one list, not a copy)."""
+    *head, last = [str(v) for v in values]
+    return f"{', '.join(head)} or {last}" if head else last
+
+
+Format = Annotated[DataFormat, typer.Option(
+    "--format", "-f", metavar="FORMAT", help=f"Output format: {_choices(DataFormat)}.")]
 ReportFormat = Annotated[OutputFormat, typer.Option(
-    "--format", "-f",
-    help="Output format; auto = github inside GitHub Actions, text elsewhere.")]
+    "--format", "-f", metavar="FORMAT",
+    help=f"Output format: {_choices(OutputFormat)}; auto = github inside GitHub Actions, "
+         "text elsewhere.")]
+FailOnLevel = Annotated[FailOn | None, typer.Option(
+    "--fail-on", metavar="LEVEL",
+    help=f"Lowest severity that fails the run: {_choices(FailOn)} (default: the config's "
+         "fail_on, else error).", show_default=False)]
+RotationFailOn = Annotated[str, typer.Option(
+    "--fail-on", metavar="STATE",
+    help="Exit 1 when a listed secret is at least this urgent: overdue, due-soon (overdue "
+         "or due soon) or never.")]
 Output = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="FILE",
     help="Write the report to FILE (atomically; only when the run succeeds).",
@@ -71,8 +115,18 @@ Output = Annotated[str | None, typer.Option(
 
 def _version(value: bool) -> None:
     if value:
-        print(f"{PROG} {__version__}")
+        print(f"{PROG} {version()}")
         raise typer.Exit(0)
+
+
+def version() -> str:
+    """The installed distribution's version (what pip and `pip show` report)."""
+    from importlib.metadata import PackageNotFoundError, version as installed
+
+    try:
+        return installed(PROG)
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return __version__
 
 
 @app.callback()
@@ -82,13 +136,10 @@ def _root(version: Annotated[bool, typer.Option(
     """Declarative policy linter and secret auditor for apps deployed on Railway."""
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(paths: Paths = None, pack: Packs = None, config: Config = None, keys: Keys = None,
           environment: Environment = None, output_format: ReportFormat = OutputFormat.AUTO,
-          output: Output = None,
-          fail_on: Annotated[FailOn | None, typer.Option(
-              "--fail-on", help="Lowest severity that fails the run (default: config, error).",
-              show_default=False)] = None,
+          output: Output = None, fail_on: FailOnLevel = None,
           quiet: Annotated[bool, typer.Option(
               "--quiet", "-q", help="Print nothing when the run passes (for hooks).")] = False,
           baseline: Annotated[str | None, typer.Option(
@@ -122,7 +173,7 @@ def check(paths: Paths = None, pack: Packs = None, config: Config = None, keys: 
                             fail_on_empty=fail_on_empty)
 
 
-@app.command()
+@app.command(cls=_Command)
 def baseline(paths: Paths = None, pack: Packs = None, config: Config = None, keys: Keys = None,
              environment: Environment = None,
              output: Annotated[str, typer.Option(
@@ -135,7 +186,7 @@ def baseline(paths: Paths = None, pack: Packs = None, config: Config = None, key
                        output=output)
 
 
-@app.command()
+@app.command(cls=_Command)
 def validate(packs: Annotated[list[str], typer.Argument(
         metavar="PACK", help="Pack YAML files (or shipped names) to validate.")]) -> int:
     """Validate policy packs: file, line and field of the first problem (exit 2)."""
@@ -144,7 +195,7 @@ def validate(packs: Annotated[list[str], typer.Argument(
     return command.run(packs)
 
 
-@app.command()
+@app.command(cls=_Command)
 def inspect(paths: Paths = None, pack: Packs = None, config: Config = None, keys: Keys = None,
             environment: Environment = None, output_format: Format = DataFormat.TEXT,
             output: Output = None,
@@ -158,7 +209,7 @@ def inspect(paths: Paths = None, pack: Packs = None, config: Config = None, keys
                        output_format=output_format, output=output, reveal=reveal)
 
 
-@app.command()
+@app.command(cls=_Command)
 def rules(pack: Packs = None, config: Config = None,
           output_format: Format = DataFormat.TEXT) -> int:
     """List the rule catalogue: id, severity, pack, name."""
@@ -167,7 +218,7 @@ def rules(pack: Packs = None, config: Config = None,
     return command.run(packs=pack or (), config=config, output_format=output_format)
 
 
-@app.command()
+@app.command(cls=_Command)
 def explain(rule: Annotated[str, typer.Argument(metavar="RULE", help="Rule ID (RWY001) or name.")],
             pack: Packs = None, config: Config = None,
             output_format: Format = DataFormat.TEXT) -> int:
@@ -177,7 +228,7 @@ def explain(rule: Annotated[str, typer.Argument(metavar="RULE", help="Rule ID (R
     return command.run(rule, packs=pack or (), config=config, output_format=output_format)
 
 
-@app.command("test")
+@app.command("test", cls=_Command)
 def test_packs(packs: Annotated[list[str] | None, typer.Argument(
                    metavar="PACK", help="Packs whose rules' examples run (shipped names or YAML "
                    "paths). Default: the project's packs.", show_default=False)] = None,
@@ -190,7 +241,7 @@ def test_packs(packs: Annotated[list[str] | None, typer.Argument(
     return command.run(packs or (), config=config, output_format=output_format, output=output)
 
 
-@app.command()
+@app.command(cls=_Command)
 def scan(paths: Annotated[list[str] | None, typer.Argument(
              metavar="PATH|-",
              help="Log files, folders, .gz files, or - for stdin (`railway logs --json | "
@@ -206,9 +257,7 @@ def scan(paths: Annotated[list[str] | None, typer.Argument(
              show_default=False)] = None,
          pack: Packs = None, config: Config = None, keys: Keys = None, environment: Environment = None,
          output_format: ReportFormat = OutputFormat.AUTO, output: Output = None,
-         fail_on: Annotated[FailOn | None, typer.Option(
-             "--fail-on", help="Lowest severity that fails the run (default: config, error).",
-             show_default=False)] = None,
+         fail_on: FailOnLevel = None,
          jobs: Annotated[int, typer.Option(
              "--jobs", "-j", metavar="N", help="Scan files in N processes.")] = 1,
          ignore: Annotated[list[str] | None, typer.Option(
@@ -261,40 +310,46 @@ Environments = Annotated[list[str] | None, typer.Option(
     show_default=False)]
 
 
-@rotation_app.command("status")
+@rotation_app.command("status", cls=_Command)
 def rotation_status(paths: Paths = None, pack: Packs = None, config: Config = None, keys: Keys = None,
                     environment: Environments = None, as_of: AsOf = None,
                     output_format: Annotated[str, typer.Option(
-                        "--format", "-f", help="table or json.")] = "table",
-                    output: Output = None) -> int:
+                        "--format", "-f", metavar="FORMAT",
+                        help="Output format: table or json.")] = "table",
+                    output: Output = None, fail_on: RotationFailOn = "never") -> int:
     """Every secret: environment, key, age, due date, state."""
     from etc_policy.commands import rotation as command
 
     return command.status(paths or ["."], packs=pack or (), config=config, keys=keys,
                           environments=environment or (), as_of=as_of,
                           output_format=command.StatusFormat(_choice(output_format, command.StatusFormat)),
-                          output=output)
+                          output=output,
+                          fail_on=command.RotationFailOn(_choice(fail_on, command.RotationFailOn,
+                                                                 option="--fail-on")))
 
 
-@rotation_app.command("report")
+@rotation_app.command("report", cls=_Command)
 def rotation_report(paths: Paths = None, pack: Packs = None, config: Config = None, keys: Keys = None,
                     environment: Environments = None, as_of: AsOf = None,
                     within: Annotated[int, typer.Option(
                         "--within", metavar="DAYS", help="Secrets due within DAYS (overdue ones "
                         "included).")] = 30,
                     output_format: Annotated[str, typer.Option(
-                        "--format", "-f", help="table, markdown, json or ics.")] = "table",
-                    output: Output = None) -> int:
+                        "--format", "-f", metavar="FORMAT",
+                        help="Output format: table, markdown, json or ics.")] = "table",
+                    output: Output = None, fail_on: RotationFailOn = "never") -> int:
     """Secrets due for rotation soon, as a table, Markdown, JSON or an iCalendar file."""
     from etc_policy.commands import rotation as command
 
     return command.report(paths or ["."], packs=pack or (), config=config, keys=keys,
                           environments=environment or (), as_of=as_of, within=within,
                           output_format=command.ReportFormat(_choice(output_format, command.ReportFormat)),
-                          output=output)
+                          output=output,
+                          fail_on=command.RotationFailOn(_choice(fail_on, command.RotationFailOn,
+                                                                 option="--fail-on")))
 
 
-@rotation_app.command("record")
+@rotation_app.command("record", cls=_Command)
 def rotation_record(paths: Paths = None, pack: Packs = None, config: Config = None, keys_file: Keys = None,
                     environment: Environments = None,
                     key: Annotated[list[str] | None, typer.Option(
@@ -315,25 +370,23 @@ def rotation_record(paths: Paths = None, pack: Packs = None, config: Config = No
                           as_of=as_of, note=note)
 
 
-def _choice(value: str, enum: type) -> str:
-    """--format values checked with a one-line usage error (exit 2)."""
+def _choice(value: str, enum: type, *, option: str = "--format") -> str:
+    """Choices of options typed `str` (so that cli.py need not import the command's module)
+    checked with a one-line usage error (exit 2)."""
     from etc_policy.errors import UsageError
 
     allowed = [member.value for member in enum]
     if value not in allowed:
-        raise UsageError(f"--format: one of {', '.join(allowed)}")
+        raise UsageError(f"{option}: one of {', '.join(allowed)}")
     return value
 
 
-@app.command()
+@app.command(cls=_Command)
 def audit(paths: Paths = None, pack: Packs = None, config: Config = None, keys: Keys = None,
           output_format: Annotated[str, typer.Option(
-              "--format", "-f", help="text, markdown, json, sarif or html.")] = "text",
-          output: Output = None,
-          fail_on: Annotated[FailOn | None, typer.Option(
-              "--fail-on", help="Lowest severity that fails the run (default: config, error).",
-              show_default=False)] = None,
-          as_of: AsOf = None,
+              "--format", "-f", metavar="FORMAT",
+              help="Output format: text, markdown, json, sarif or html.")] = "text",
+          output: Output = None, fail_on: FailOnLevel = None, as_of: AsOf = None,
           update_ledger: Annotated[bool, typer.Option(
               "--update-ledger", help="Record new and changed secrets in the rotation "
               "ledger.")] = False) -> int:
@@ -356,8 +409,12 @@ def _run(argv: list[str] | None) -> int:
         command = typer.main.get_command(app)
         save_table(command)  # the fast path's copy of the options (launch.py)
         result = command.main(args=argv, prog_name=PROG, standalone_mode=False)
+    except NoArgsIsHelpError as exc:       # `etc-policy`, `etc-policy rotation`: the help
+        print(exc.format_message())
+        return ExitCode.USAGE
     except ClickException as exc:          # bad option, missing argument, bad choice…
-        return fail(f"{exc.format_message()} (see {PROG} --help)", ExitCode.USAGE)
+        message = user_message(exc.format_message())
+        return fail(f"{message} (see {PROG} --help)", ExitCode.USAGE)
     except Abort:
         return fail("interrupted", ExitCode.INTERRUPTED)
     if result == ExitCode.INTERRUPTED:  # typer turns Ctrl-C inside a command into 130

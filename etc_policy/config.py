@@ -25,7 +25,7 @@ from etc_policy.findings import FailOn, Severity
 from etc_policy.model import SourceKind
 from etc_policy.paths import shown
 from etc_policy.record import field, record
-from etc_policy.schema import ConfigDict, Field, Invalid, Model, field_validator
+from etc_policy.schema import ConfigDict, Field, Invalid, Model, field_validator, user_message
 
 YAML_NAMES = (".etc-policy.yaml", ".etc-policy.yml")
 PYPROJECT = "pyproject.toml"
@@ -237,7 +237,7 @@ def _validate(data: Any, *, path: Path, lines: dict[Loc, int]) -> LoadedConfig:
         first = exc.errors(include_url=False, include_input=False)[0]
         loc = tuple(part for part in first["loc"] if part != "[key]")
         # Pydantic's `msg` describes the expectation, never the offending input.
-        message = first["msg"].removeprefix("Value error, ")
+        message = user_message(first["msg"])
         if first["type"] == "extra_forbidden":
             message = "unknown field"
         elif "[key]" in first["loc"] and loc[:1] == ("rules",):

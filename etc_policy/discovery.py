@@ -26,6 +26,7 @@ from etc_policy.encryption import is_key_store_name
 from etc_policy.errors import SourceError
 from etc_policy.model import Source, SourceKind, Workspace
 from etc_policy.record import record
+from etc_policy.sources.formats import FORMATS, holds_variables
 
 MAX_DEPTH = 3            # root = 0: `apps/api/config/.env.production` is still found
 SKIP_DIRS = frozenset({
@@ -101,7 +102,8 @@ class _Walk:
             elif child.is_file():
                 if child.name in YAML_NAMES or child.name == PYPROJECT:
                     self.config_dirs.append(folder)
-                kind = kind_from_filename(child.name) or _export_kind(child.name, Path(child.path))
+                kind = (kind_from_filename(child.name) or iac_kind(Path(child.path))
+                        or _export_kind(child.name, Path(child.path)))
                 if kind is not None:
                     self.found.append(SourceSpec(Path(child.path), kind))
 
@@ -144,6 +146,20 @@ def kind_from_filename(name: str) -> SourceKind | None:
         return SourceKind.RAILWAY_CONFIG
     if _EXPORT_NAME.match(lower) and lower.endswith((".kv", ".txt")):
         return SourceKind.RAILWAY_VARIABLES_KV   # `railway variables --kv > railway-variables.kv`
+    return None
+
+
+# The files the Railway CLI evaluates as Infrastructure as Code (IAC.md): the JavaScript family
+# is read; railway.py (PyPI railway-sdk) and railway.go are found so that a notice says they
+# are not read yet, instead of a migrated project passing in silence.
+IAC_NAMES = frozenset({"railway.ts", "railway.mts", "railway.cts", "railway.js", "railway.mjs",
+                       "railway.cjs", "railway.py", "railway.go"})
+
+
+def iac_kind(path: Path) -> SourceKind | None:
+    """`.railway/railway.ts` (and its siblings): the folder name is part of the format."""
+    if path.name.lower() in IAC_NAMES and path.parent.name == ".railway":
+        return SourceKind.RAILWAY_IAC
     return None
 
 
@@ -214,10 +230,11 @@ def _glob_regex(glob: str) -> re.Pattern[str]:
 
 def load_workspace(specs: Sequence[SourceSpec], *, root: Path, environment: str | None = None,
                    ignore_paths: Sequence[str] = (), keys_file: Path | None = None) -> Workspace:
-    """Load each spec once. Sources are named by the path rule (paths.shown: relative to the
-    current directory); `ignore_paths` match paths relative to `root`, the folder of the
-    config that set them. A source holding ciphertext is decrypted in memory with the keys the
-    user gave (`keys_file`, the process environment; sources/decrypt.py), imported only then."""
+    """Load every spec once (railway.ts gives one source per service). Sources are named by
+    the path rule (paths.shown: relative to the current directory); `ignore_paths` match paths
+    relative to `root`, the folder of the config that set them. A source holding ciphertext is
+    decrypted in memory with the keys the user gave (`keys_file`, the process environment;
+    sources/decrypt.py), imported only then."""
     from etc_policy.paths import relative, shown
 
     sources: list[Source] = []
@@ -228,19 +245,19 @@ def load_workspace(specs: Sequence[SourceSpec], *, root: Path, environment: str 
         if name in seen or path_ignored(relative(spec.path, root), ignore_paths):
             continue
         seen.add(name)
-        source = load_source(spec, display=name,
-                             environment=_environment(spec, override=environment))
-        if _has_ciphertext(source):
-            from etc_policy.sources.decrypt import KeyRing, decrypt_source
+        for source in load_source(spec, display=name,
+                                  environment=_environment(spec, override=environment)):
+            if _has_ciphertext(source):
+                from etc_policy.sources.decrypt import KeyRing, decrypt_source
 
-            keys = keys or KeyRing.gather(keys_file=keys_file)
-            source = decrypt_source(source, spec.path, keys)
-        sources.append(source)
+                keys = keys or KeyRing.gather(keys_file=keys_file)
+                source = decrypt_source(source, spec.path, keys)
+            sources.append(source)
     return Workspace(root=root, sources=tuple(sources))
 
 
 def _has_ciphertext(source: Source) -> bool:
-    return source.kind.holds_variables and any(e.ciphertext is not None for e in source.entries)
+    return holds_variables(source.kind) and any(e.ciphertext is not None for e in source.entries)
 
 
 def _environment(spec: SourceSpec, *, override: str | None) -> str | None:
@@ -253,16 +270,20 @@ def _environment(spec: SourceSpec, *, override: str | None) -> str | None:
     return override or spec.environment or environment_from_filename(spec.path.name)
 
 
-def load_source(spec: SourceSpec, *, display: str, environment: str | None) -> Source:
+def load_source(spec: SourceSpec, *, display: str, environment: str | None) -> tuple[Source, ...]:
     if not spec.path.exists():
         raise SourceError("file not found", path=display)
     if spec.path.is_dir():
         raise SourceError("is a directory, not a file", path=display)
-    kind = spec.kind or kind_from_filename(spec.path.name) or sniff_kind(spec.path)
+    kind = (spec.kind or kind_from_filename(spec.path.name) or iac_kind(spec.path)
+            or sniff_kind(spec.path))
     if kind is None:
-        raise SourceError("not a recognised input (expected a .env file, railway.json/.toml "
-                          "or a Railway variables/environment export)", path=display)
-    return _loader(kind)(spec.path, display_path=display, environment=environment)
+        raise SourceError("not a recognised input (expected a .env file, railway.json/.toml, "
+                          ".railway/railway.ts or a Railway variables/environment export)",
+                          path=display)
+    environment = environment or FORMATS[kind].default_environment
+    loaded = _loader(kind)(spec.path, display_path=display, environment=environment)
+    return loaded if isinstance(loaded, tuple) else (loaded,)
 
 
 def sniff_kind(path: Path) -> SourceKind | None:
@@ -284,6 +305,14 @@ def _loader(kind: SourceKind) -> Callable[..., Source]:
         from etc_policy.sources.railway_config import load_railway_config
 
         return load_railway_config
+    if kind is SourceKind.RAILWAY_IAC:
+        from etc_policy.sources.railway_ts import load_railway_iac
+
+        return load_railway_iac
+    if kind is SourceKind.RAILWAY_IAC_GRAPH:     # opt-in: only a config names one
+        from etc_policy.sources.railway_graph import load_railway_graph
+
+        return load_railway_graph
     from etc_policy.sources import railway_vars
 
     return {

@@ -23,17 +23,16 @@ from etc_policy.discovery import is_template_name, path_ignored
 from etc_policy.encryption import DOTENVX_PUBLIC_KEY, SOPS, is_encryption_metadata, \
     is_key_store_name, private_key_name
 from etc_policy.paths import key_of
-from etc_policy.findings import Finding, Report, fingerprint
+from etc_policy.findings import Finding, Location, Report, fingerprint
 from etc_policy.model import Entry, Source, SourceKind, Workspace
 from etc_policy.policy import Rule
 from etc_policy.record import record
 from etc_policy.secrets.classify import SecretClassifier
+from etc_policy.sources.formats import DEPLOY_CONFIG_KINDS, VARIABLE_KINDS, holds_variables
 from etc_policy.suppress import LineMarkers, markers_of_text
 
 if TYPE_CHECKING:
     from etc_policy.ignores import ImportedIgnores
-
-VARIABLE_KINDS = tuple(kind for kind in SourceKind if kind.holds_variables)
 
 
 def evaluate(workspace: Workspace, rules: Sequence[Rule], classifier: SecretClassifier, *,
@@ -69,7 +68,8 @@ def evaluate(workspace: Workspace, rules: Sequence[Rule], classifier: SecretClas
     findings.sort(key=Finding.sort_key)
     if imported is not None:
         notices += imported.notices + imported.unmapped_notices()
-    return Report(findings=tuple(findings), files=tuple(s.path for s in sources),
+    # railway.ts gives one source per service: each file is listed once.
+    return Report(findings=tuple(findings), files=tuple(dict.fromkeys(s.path for s in sources)),
                   notices=tuple(notices))
 
 
@@ -78,7 +78,7 @@ def _parse_notices(sources: Sequence[Source]) -> list[str]:
     its values were not checked. Diagnostic messages carry places, never values."""
     return [f"{s.path}:{d.line}:{d.column}: could not be parsed ({d.message}); "
             "its values were not checked"
-            for s in sources for d in s.diagnostics if d.code.endswith(".syntax")]
+            for s in sources for d in s.diagnostics if d.is_syntax]
 
 
 def _no_environment_notices(sources: Sequence[Source], rules: Sequence[Rule],
@@ -90,7 +90,7 @@ def _no_environment_notices(sources: Sequence[Source], rules: Sequence[Rule],
                         and r.select.environments and None not in r.select.environments]
     notices = []
     for source in sources:
-        if (source.environment is not None or not source.kind.holds_variables
+        if (source.environment is not None or not holds_variables(source.kind) or source.unparsed
                 or is_template_name(PurePosixPath(source.path).name)
                 or is_key_store_name(PurePosixPath(source.path).name)):
             continue
@@ -182,10 +182,15 @@ def _runs(rule: Rule, module: ModuleType, workspace: Workspace, is_secret: _Memo
 
 
 def _select_sources(rule: Rule, module: ModuleType, workspace: Workspace) -> tuple[Source, ...]:
+    """A file that did not parse reaches only the kinds that declare READS_UNPARSED (the
+    loader's own diagnostics): any other finding on it ("health check not set", "a key
+    Railway lacks") would judge an empty or partial reading, not the file."""
     kinds = _source_kinds(rule, module)
     environments = rule.select.environments
+    reads_unparsed = getattr(module, "READS_UNPARSED", False)
     return tuple(s for s in workspace.sources
-                 if s.kind in kinds and (environments is None or s.environment in environments))
+                 if s.kind in kinds and (environments is None or s.environment in environments)
+                 and (reads_unparsed or not s.unparsed))
 
 
 def _source_kinds(rule: Rule, module: ModuleType) -> tuple[SourceKind, ...]:
@@ -199,7 +204,7 @@ def _default_sources(rule: Rule, module: ModuleType) -> tuple[SourceKind, ...]:
     if declared is not None:
         return tuple(declared)
     if rule.select.pointer is not None:
-        return (SourceKind.RAILWAY_CONFIG,)
+        return DEPLOY_CONFIG_KINDS
     if module.SCOPE == "entry":
         return VARIABLE_KINDS
     return tuple(SourceKind)
@@ -237,7 +242,7 @@ def _finding(rule: Rule, hit: Hit, checked: Source | None,
     source = hit.source or checked
     entry = hit.entry
     path = source.path if source is not None else "."
-    line = hit.line or (entry.line if entry else 0) or 1
+    line = hit.line or (entry.line if entry else 0) or (source.origin_line if source else 1)
     column = hit.column or (entry.column if entry else 0) or 1
     end_line, end_column = _end(hit, entry)
     key = hit.key if hit.key is not None else (entry.key if entry else None)
@@ -248,13 +253,21 @@ def _finding(rule: Rule, hit: Hit, checked: Source | None,
                                    line=_line_text(source, line)) \
             if imported.wants_digests and entry is not None else ()
         suppression = imported.suppression(rule, path=path, line=line, digests=digests)
+    message = hit.message
+    if source is not None and source.service is not None and (entry is not None or hit.line is None):
+        # railway.ts: services share the file's lines (a factory makes several from one call),
+        # so a finding about a service's value or setting names it; a loader diagnostic is
+        # about the file at its line and belongs to no one service.
+        message = f"{message} (service {source.service})"
     return Finding(
-        rule_id=rule.id, rule_name=rule.name, severity=rule.severity, message=hit.message,
+        rule_id=rule.id, rule_name=rule.name, severity=rule.severity, message=message,
         path=path, line=line, column=column, end_line=end_line, end_column=end_column, key=key,
         environment=source.environment if source is not None else None, pack=rule.pack,
         hint=hit.hint,
+        related=tuple(Location(path=s.path, line=e.line or 1, column=e.column or 1, key=e.key,
+                               environment=s.environment) for s, e in hit.related),
         fingerprint=fingerprint(rule_id=rule.id, path=key_of(path), key=key,
-                                extra=hit.message if key is None else ""),
+                                extra=_identity_extra(hit, key, source)),
         suppressed=suppression is not None,
         suppression=suppression.kind if suppression is not None else None,
         suppressed_by=suppression)
@@ -263,6 +276,15 @@ def _finding(rule: Rule, hit: Hit, checked: Source | None,
 def _line_text(source: Source | None, line: int) -> str:
     lines = source.text.splitlines() if source is not None else []
     return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def _identity_extra(hit: Hit, key: str | None, source: Source | None) -> str:
+    """What tells findings of one rule, file and key apart: the message when there is no key;
+    the service for railway.ts, whose services share the file (NODE_ENV of web and of worker)."""
+    extra = hit.message if key is None else ""
+    if source is not None and source.service is not None:
+        extra = f"service={source.service}" + (f"\n{extra}" if extra else "")
+    return extra
 
 
 def _end(hit: Hit, entry: Entry | None) -> tuple[int | None, int | None]:

@@ -52,6 +52,17 @@ class Suppression:
 
 
 @record
+class Location:
+    """Another place the same problem occurs (SARIF relatedLocations, JSON related_locations)."""
+
+    path: str
+    line: int
+    column: int = 1
+    key: str | None = None
+    environment: str | None = None
+
+
+@record
 class Finding:
     rule_id: str
     rule_name: str
@@ -65,12 +76,15 @@ class Finding:
     key: str | None = None
     environment: str | None = None
     pack: str | None = None
-    hint: str | None = None          # redacted evidence, e.g. "sk-p…(164 chars)"
+    hint: str | None = None          # redacted evidence, e.g. "sk-p…, 164 chars"
     fingerprint: str = ""
     suppressed: bool = False
     suppression: str | None = None   # "inline", "baseline" or "imported" (= suppressed_by.kind)
     suppressed_by: Suppression | None = None
     encoding: str | None = None      # scan: how the leaked value appeared (raw, base64, json…)
+    # Every other place of this one problem (a secret reused across environments: each
+    # file holding it), so that one problem is one finding, counted once.
+    related: tuple[Location, ...] = ()
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.rule_id, self.key or "")

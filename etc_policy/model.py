@@ -25,11 +25,9 @@ class SourceKind(StrEnum):
     RAILWAY_VARIABLES = "railway-variables"    # `railway variables --json` (flat, resolved)
     RAILWAY_VARIABLES_KV = "railway-variables-kv"  # `railway variables --kv` (lossy)
     RAILWAY_ENVIRONMENT = "railway-environment-config"  # `railway environment config --json`
-
-    @property
-    def holds_variables(self) -> bool:
-        """True for sources whose entries are environment variables (not config pointers)."""
-        return self is not SourceKind.RAILWAY_CONFIG
+    RAILWAY_IAC = "railway-iac"                # .railway/railway.ts (infrastructure as code)
+    RAILWAY_IAC_GRAPH = "railway-iac-graph"    # the SDK's compiled graph of it (JSON, opt-in)
+    # What each kind holds (deploy config, variables, both): sources/formats.py, the one registry.
 
 
 REFERENCE_MARK = "${{"
@@ -59,6 +57,9 @@ class Entry:
     # "dotenvx" / "sops" when `value` is the plaintext decrypted in memory from that format
     # (sources/decrypt.py); None for a value read as written.
     decrypted_from: str | None = None
+    # railway.ts: how the value is given (literal, preserve, reference, generated, environment,
+    # unresolvable; sources/railway_ts.py); None for the formats where every value is a literal.
+    origin: str | None = None
 
     @property
     def text(self) -> str | None:
@@ -92,6 +93,11 @@ class Diagnostic:
     column: int = 1
     key: str | None = None
 
+    @property
+    def is_syntax(self) -> bool:
+        """The file could not be parsed at all (`railway-config.syntax`, …)."""
+        return self.code.endswith(".syntax")
+
 
 @record
 class Source:
@@ -107,6 +113,8 @@ class Source:
     notices: tuple[str, ...] = ()
     text: str = field(default="", repr=False)          # raw text (dotenv lint rules read lines)
     document: object = field(default=None, repr=False)  # railway config: the parsed document
+    service: str | None = None    # railway.ts: the service this source describes (one per service)
+    origin_line: int = 1          # where a whole-source finding points (railway.ts: the service)
     # effective(), built once: every rule asks (with 200,000 keys, 48 rebuilds took 1.4 s).
     _effective: Mapping[str, Entry] | None = field(default=None, init=False, repr=False,
                                                   compare=False, hash=False)
@@ -134,6 +142,12 @@ class Source:
 
     def get(self, key: str) -> Entry | None:
         return self.effective().get(key)
+
+    @property
+    def unparsed(self) -> bool:
+        """The loader could not parse the file: its entries (none, or a fragment) say
+        nothing about what the file holds, so rules judging them must skip it."""
+        return any(d.is_syntax for d in self.diagnostics)
 
 
 @record

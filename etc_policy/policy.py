@@ -15,12 +15,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from etc_policy.digest import sha256
 from etc_policy.errors import ConfigError, PolicyError
 from etc_policy.findings import Severity
 from etc_policy.patterns import compile_pack_regex
 from etc_policy.model import SourceKind
 from etc_policy.record import field, record, replace
-from etc_policy.schema import ConfigDict, Field, Invalid, Model, field_validator
+from etc_policy.schema import ConfigDict, Field, Invalid, Model, field_validator, user_message
 
 if TYPE_CHECKING:
     from etc_policy.model import Entry
@@ -195,6 +196,8 @@ class RuleOverride(_Frozen):
 class PackSpec(_Frozen):
     schema_version: Literal[1]
     name: str = Field(pattern=RULE_NAME)
+    # The pack's own release, shown in audit reports beside the file's digest ("1.2.0").
+    version: str = Field(default="", pattern=r"^([0-9A-Za-z][0-9A-Za-z.+_-]{0,39})?$")
     description: str = ""
     extends: tuple[str, ...] = ()
     secrets: SecretsSpec = SecretsSpec.model_construct()  # = SecretsSpec(), unbuilt
@@ -235,6 +238,8 @@ class Pack:
     overrides: Mapping[str, RuleOverride] = field(default_factory=dict)
     ignore_paths: tuple[str, ...] = ()
     parents: tuple[Pack, ...] = ()  # the loaded `extends`, in order
+    version: str = ""              # the pack's `version:` ("" when it declares none)
+    sha256: str = ""               # first 16 hex digits of the file's bytes (audit provenance)
 
 
 # --- finding packs ---------------------------------------------------------------------
@@ -335,7 +340,7 @@ def _load(ref: str, *, base_dir: Path, root: Path, registry: Mapping[str, Any],
     _check_overrides(spec, rules, parents, lines, shown=shown)
     return Pack(name=spec.name, path=shown, description=spec.description, secrets=spec.secrets,
                 rules=rules, overrides=dict(spec.overrides), ignore_paths=spec.ignore_paths,
-                parents=parents)
+                parents=parents, version=spec.version, sha256=sha256(raw).hexdigest()[:16])
 
 
 def _load_parent(ref: str, index: int, lines: dict[Path_, int], *, base_dir: Path, root: Path,
@@ -435,7 +440,7 @@ def _policy_error(exc: Invalid, prefix: Path_, lines: dict[Path_, int], *,
     problems = exc.errors(include_url=False, include_input=False, include_context=False)
     first = problems[0]
     where = (*prefix, *first["loc"])
-    message = first["msg"].removeprefix("Value error, ")
+    message = user_message(first["msg"])
     more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
     return PolicyError(f"{dotted(where)}: {message}{more}", path=shown,
                        line=line_of(lines, where))

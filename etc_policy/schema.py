@@ -31,6 +31,19 @@ from typing import Any, ClassVar
 _UNSET: Any = object()
 
 
+# pydantic labels the message of a ValueError raised in a validator with its error type; it
+# reads as noise to a user ("Value error, 'x' is not one of …"), wherever it surfaces.
+_PYDANTIC_LABELS = ("Value error, ", "Assertion failed, ")
+
+
+def user_message(message: str) -> str:
+    """A pydantic message (an error's `msg`, or click/typer's text around one) without
+    pydantic's "Value error, " label."""
+    for label in _PYDANTIC_LABELS:
+        message = message.replace(label, "")
+    return message
+
+
 class Invalid(ValueError):
     """A validation failure: pydantic's ValidationError behind `errors(...)`. Its own text
     gives each field and message but no input: pydantic's text quotes the input values."""
@@ -38,7 +51,7 @@ class Invalid(ValueError):
     def __init__(self, error: Any) -> None:
         self._error = error
         problems = "; ".join(f"{'.'.join(str(part) for part in e['loc']) or '(model)'}: "
-                             f"{e['msg']}"
+                             f"{user_message(e['msg'])}"
                              for e in error.errors(include_url=False, include_input=False))
         super().__init__(f"invalid {error.title}: {problems}")
 

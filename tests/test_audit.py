@@ -60,11 +60,13 @@ def test_environments_and_sections(document: dict) -> None:
                       "DATABASE_URL": "ok", "JWT_SECRET": "due-soon", "OPENAI_API_KEY": "overdue",
                       "SESSION_SECRET": "ok"}
     rotated = {s["key"]: s["rotations"] for s in envs["staging"]["rotation"]}
-    assert rotated["OPENAI_API_KEY"] == 2
+    assert rotated["OPENAI_API_KEY"] == 3        # the imported date and two rotations
     assert [f["rule_id"] for f in production["drift"]] == ["RWY024"]
     assert production["drift"][0]["key"] == "CORS_ORIGIN"
     ids = sorted(f["rule_id"] for f in production["findings"])
-    assert ids == ["RWY024", "SEC003", "SEC003", "SEC013", "SEC015"]
+    assert ids == ["RWY024", "SEC013", "SEC015"]   # the reuse finding is in `reuse`, once
+    imported = {s["key"]: s["rotations"] for s in production["rotation"]}
+    assert imported["OPENAI_API_KEY"] == 1              # `rotation record --rotated-on`
 
 
 def test_logs_are_scanned_per_environment(document: dict) -> None:
@@ -76,10 +78,22 @@ def test_logs_are_scanned_per_environment(document: dict) -> None:
 
 
 def test_reuse_found_through_fingerprints(document: dict) -> None:
-    assert document["reuse"] == [[
-        {"environment": "production", "key": "SESSION_SECRET",
-         "path": "railway-variables.production.json"},
-        {"environment": "staging", "key": "SESSION_SECRET", "path": "railway-variables.staging.json"}]]
+    places = [{"environment": env, "key": "SESSION_SECRET", "path": path, "line": 16}
+              for env, path in (("production", ".env.production"),
+                                ("production", "railway-variables.production.json"),
+                                ("staging", ".env.staging"),
+                                ("staging", "railway-variables.staging.json"))]
+    [group] = document["reuse"]
+    assert group["key"] == "SESSION_SECRET" and group["uses"] == places
+    # one problem, one finding: its place and related locations are the table's places
+    finding = group["finding"]
+    assert finding["rule_id"] == "SEC003"
+    shown = [{k: p[k] for k in ("environment", "key", "path", "line")}
+             for p in [finding, *finding["related_locations"]]]
+    assert shown == places
+    every = [f for env in document["environments"] for f in (*env["findings"], *env["logs"]["findings"])]
+    assert not [f for f in every if f["rule_id"] == "SEC003"]
+    assert document["summary"]["findings"] == 5
     assert document["summary"]["reused_secrets"] == 1 and document["summary"]["failed"] is True
 
 
@@ -117,8 +131,8 @@ def test_reuse_with_an_environment_known_only_from_the_ledger(tmp_path: Path,
     env = folder / ".env.production"
     env.write_text(re.sub(r"(?m)^JWT_SECRET=.*$", f"JWT_SECRET={staging_jwt}", env.read_text()))
     data = json.loads(audit(capsys, folder, "json").out)
-    assert {"environment": "staging", "key": "JWT_SECRET", "path": None} in \
-        [u for group in data["reuse"] for u in group]
+    assert {"environment": "staging", "key": "JWT_SECRET", "path": None, "line": None} in \
+        [u for group in data["reuse"] for u in group["uses"]]
 
 
 def test_exit_codes_follow_fail_on(capsys: pytest.CaptureFixture[str]) -> None:
@@ -150,6 +164,8 @@ class _Checker(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.add(tag)
         for name, value in attrs:
+            if name == "href" and (value or "").startswith("#"):
+                continue  # a link inside the page (a finding to its rule's fix)
             if name in {"src", "href", "action", "srcset"} or re.search(r"(?i)(https?:|//)", value or "") \
                     and name != "content":
                 self.problems.append(f"{tag}[{name}]")
@@ -188,7 +204,7 @@ def test_text_and_markdown_read(capsys: pytest.CaptureFixture[str]) -> None:
     assert text.startswith("etc-policy audit — as of 2026-11-01\n")
     assert "== production ==" in text and "cross-environment reuse:" in text
     markdown = audit(capsys, FIXTURE, "markdown").out
-    assert "| 2 | 8 (5 error, 2 warning, 1 note) | 1 | 1 | 1 | 1 |" in markdown
+    assert "| 2 | 5 (2 error, 2 warning, 1 note) | 1 | 1 | 0 | 1 | 6 | 1 |" in markdown
     sarif = json.loads(audit(capsys, FIXTURE, "sarif").out)
     results = sarif["runs"][0]["results"]
     assert sorted({r["ruleId"] for r in results}) == ["LOG001", "RWY024", "SEC003", "SEC013", "SEC015"]
@@ -201,3 +217,65 @@ def test_update_ledger_records_untracked_secrets(tmp_path: Path, capsys: pytest.
     states = [s["state"] for env in data["environments"] for s in env["rotation"]]
     assert "untracked" not in states
     assert "production/CLOUDINARY_API_SECRET first-seen 2026-11-01" in result.err
+
+
+def test_exposed_now_comes_first_and_replaces_overdue(document: dict,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The production OPENAI_API_KEY found raw in a log is exposed: revoke and rotate now,
+    not merely "overdue" (its rotation date had passed too)."""
+    actions = document["actions"]
+    assert [a["section"] for a in actions][:1] == ["exposed"]
+    [exposed] = [a for a in actions if a["section"] == "exposed"]
+    assert (exposed["environment"], exposed["key"], exposed["rule_id"]) == \
+        ("production", "OPENAI_API_KEY", "LOG001")
+    assert exposed["places"] == ["fixtures/railway-app-audit/logs/production-2026-10-30.log:3"]
+    assert "rotate" in exposed["fix"].lower() and "overdue too" in exposed["reason"]
+    assert not [a for a in actions if a["section"] == "overdue"]
+    production = document["environments"][0]["rotation"]
+    openai = next(s for s in production if s["key"] == "OPENAI_API_KEY")
+    assert (openai["state"], openai["exposed"], openai["label"]) == \
+        ("overdue", True, "exposed: rotate now")
+    assert document["summary"]["actions"] == {"exposed": 1, "overdue": 0, "due-soon": 1,
+                                              "not-tracked": 6}
+    page = audit(capsys, FIXTURE, "html").out
+    assert page.index('id="todo-exposed"') < page.index('id="todo-overdue"') < \
+        page.index('id="env-production"')
+    text = audit(capsys, FIXTURE, "text").out
+    assert "production/OPENAI_API_KEY" in text.split("rotation overdue:")[0]
+
+
+def test_not_in_ledger_in_summary_actions_and_timeline(document: dict,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert document["summary"]["not_tracked"] == 6 and document["summary"]["secrets"] == 12
+    untracked = sorted((a["environment"], a["key"]) for a in document["actions"]
+                       if a["section"] == "not-tracked")
+    assert untracked == [("production", "CLOUDINARY_API_KEY"), ("production", "CLOUDINARY_API_SECRET"),
+                         ("staging", "CLOUDINARY_API_KEY"), ("staging", "CLOUDINARY_API_SECRET"),
+                         ("staging", "DATABASE_URL"), ("staging", "SESSION_SECRET")]
+    page = audit(capsys, FIXTURE, "html").out
+    timeline = page[page.index('id="timeline"'):]
+    assert timeline.count('class="tl-bar none"') == 6
+    assert "<b>6</b><span>Not in ledger</span>" in page
+
+
+def test_every_finding_carries_its_fix(document: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    every = [f for env in document["environments"] for f in (*env["findings"], *env["logs"]["findings"])]
+    every += [g["finding"] for g in document["reuse"] if g["finding"]]
+    rules = {r["id"]: r for r in document["rules"]}
+    assert len(every) == document["summary"]["findings"] == 5
+    for finding in every:
+        assert finding["fix"] == rules[finding["rule_id"]]["fix"] and finding["fix"]
+        assert finding["fix_anchor"] == "rule-" + finding["rule_id"].lower()
+    page = audit(capsys, FIXTURE, "html").out
+    for rule_id in rules:
+        assert f'id="rule-{rule_id.lower()}"' in page and f'href="#rule-{rule_id.lower()}"' in page
+    markdown = audit(capsys, FIXTURE, "markdown").out
+    assert f'<a id="rule-log001"></a>' in markdown and "[fix](#rule-log001)" in markdown
+
+
+def test_html_keeps_the_column_encoding_and_hint(document: dict,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    [leak] = document["environments"][0]["logs"]["findings"]
+    page = audit(capsys, FIXTURE, "html").out.replace("<wbr>", "")
+    assert f"production-2026-10-30.log:3:{leak['column']}" in page
+    assert f"{leak['encoding']} <code class=\"hint\">{leak['hint']}</code>" in page

@@ -94,3 +94,24 @@ def test_canary_never_in_baseline(capsys, tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
     assert run_main(capsys, "baseline", str(BAD), "-o", str(baseline)).code == 0
     assert CANARY not in baseline.read_text() and CANARY_CORE not in baseline.read_text()
+
+
+def test_a_baseline_from_before_one_finding_per_reused_secret_still_matches(
+        capsys, tmp_path: Path) -> None:
+    """A baseline written when SEC003 gave a finding at each of the four places of a reused
+    secret keeps the one finding that remains known: its fingerprint is the first place's."""
+    from etc_policy.findings import fingerprint
+
+    project = Path(__file__).resolve().parent.parent / "fixtures" / "railway-app-audit"
+    places = (".env.production", "railway-variables.production.json", ".env.staging",
+              "railway-variables.staging.json")
+    old = {"schema_version": 1, "tool": {"name": "etc-policy", "version": "0.1.0"},
+           "findings": [{"rule_id": "SEC003", "path": path, "count": 1,
+                         "fingerprint": fingerprint(rule_id="SEC003", path=path,
+                                                    key="SESSION_SECRET")} for path in places]}
+    baseline = tmp_path / "old-baseline.json"
+    baseline.write_text(json.dumps(old))
+    result = run_main(capsys, "check", str(project), "-f", "json", "--as-of", "2026-11-01",
+                      "--baseline", str(baseline))
+    [reuse] = [f for f in json.loads(result.out)["findings"] if f["rule_id"] == "SEC003"]
+    assert reuse["suppressed"] is True and reuse["suppression"] == "baseline"

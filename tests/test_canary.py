@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import shutil
 import urllib.parse
 from collections.abc import Iterator
@@ -68,6 +69,17 @@ def project(tmp_path: Path) -> Path:
         "numReplicas": CANARIES["SESSION_SECRET"],
         "registryCredentials": {"username": "bot", "password": CANARIES["SESSION_SECRET"]}},
         "variables": {"SESSION_SECRET": CANARIES["SESSION_SECRET"]}}))
+    # railway.ts with canaries written as literals (RWY030/RWY031 findings, inspect entries),
+    # one in a branch on the environment and one in a template literal.
+    (root / ".railway").mkdir()
+    (root / ".railway" / "railway.ts").write_text(
+        'import { defineRailway, project, service } from "railway/iac";\n'
+        "export default defineRailway((ctx) => project('app', { resources: [service('api', {\n"
+        f"  deploy: {{ registryCredentials: {{ username: 'bot', password: '{CANARIES['POSTGRES_PASSWORD']}' }} }},\n"
+        f"  env: {{ JWT_SECRET: '{CANARIES['JWT_SECRET']}',\n"
+        f"    SESSION_SECRET: ctx.isEnvironment('production') ? '{CANARIES['SESSION_SECRET']}' : 'x',\n"
+        f"    CLOUDINARY_API_SECRET: `{CANARIES['CLOUDINARY_API_SECRET']}` }},\n"
+        "})] }));\n")
     log_lines = [f'{{"message":"boot ok","n":{i}}}' for i in range(20)]
     for key, value in CANARIES.items():
         for encoded in _encodings(value):
@@ -178,9 +190,23 @@ def test_hints_show_at_most_four_leading_characters(capsys: pytest.CaptureFixtur
         hints = [f["hint"] for f in findings if f.get("hint")]
         assert hints, args
         for hint in hints:
-            shown = hint.split("…")[0]
-            assert len(shown) <= 4, hint
-            assert hint.endswith("chars)"), hint
+            assert re.fullmatch(r"(\S{1,4}…, )?\d+ chars?", hint), hint
+
+
+def test_inspect_shows_harmless_values_and_never_a_secret(capsys: pytest.CaptureFixture[str],
+                                                          project: Path) -> None:
+    """Non-secret values are listed in full; a secret (by key, by a detector only, or inside
+    a railway.json object) never is, in text or JSON."""
+    (project / ".env.production").write_text(
+        ENV + f"LLM_CREDENTIAL_V2={CANARIES['OPENAI_API_KEY']}\n"   # found by the openai detector
+        f"OPAQUE={CANARIES['SESSION_SECRET']}\n")                  # found by high entropy
+    for fmt in ("text", "json"):
+        result = run_main(capsys, "inspect", str(project), "-f", fmt)
+        assert result.code == 0, result
+        _assert_clean(result.all, f"inspect {fmt}")
+    text = run_main(capsys, "inspect", str(project)).out
+    assert re.search(r"\n +1  NODE_ENV +production\n", text)
+    assert re.search(r"\n +6  CLOUDINARY_CLOUD_NAME +demo-cloud\n", text)
 
 
 def test_reveal_is_the_only_way_out(capsys: pytest.CaptureFixture[str], project: Path) -> None:
@@ -340,3 +366,42 @@ def test_no_canary_in_a_monorepo_audit(capsys: pytest.CaptureFixture[str], proje
         _assert_clean(result.all, f"audit -f {fmt} of a monorepo")
     for fmt in ("text", "json", "sarif"):
         _assert_clean(run_main(capsys, "check", "..", "-f", fmt).all, f"check -f {fmt}")
+
+
+def test_the_audit_header_and_sections_hold_no_canary(capsys: pytest.CaptureFixture[str],
+                                                      project: Path) -> None:
+    """The audit's provenance (git commit and tree state, packs, ledger), its exposed-now
+    section, the reuse finding's related locations and the rules' fixes, in every format, on
+    a real git work tree whose remote URL, commit message and branch hold a canary."""
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed on this machine")
+    import subprocess
+
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "HOME": str(project),
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid",
+           "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    for args in (("init", "-q", "-b", f"b-{CORES[0]}"), ("add", "-A"),
+                 ("commit", "-q", "-m", f"add {CANARIES['JWT_SECRET']}"),
+                 ("remote", "add", "origin",
+                  f"https://bot:{CANARIES['SESSION_SECRET']}@git.example.invalid/app.git")):
+        subprocess.run([git, "-C", str(project), *args], check=True, capture_output=True, env=env)
+    run_main(capsys, "rotation", "record", str(project), "--rotated-on", "2026-06-01",
+             "--as-of", "2026-06-01")
+    outputs = {}
+    for fmt in ("text", "json", "markdown", "sarif", "html"):
+        result = run_main(capsys, "audit", str(project), "-f", fmt, "--as-of", "2026-11-29")
+        assert result.code == 1, result.err
+        _assert_clean(result.all, f"audit -f {fmt}")
+        outputs[fmt] = result.out
+    document = json.loads(outputs["json"])
+    assert len(document["provenance"]["git"]["commit"]) == 40
+    assert document["provenance"]["ledger"]["last_entry"] is not None
+    assert {a["key"] for a in document["actions"] if a["section"] == "exposed"} >= {
+        "JWT_SECRET", "OPENAI_API_KEY"}
+    assert any(group["finding"] and group["finding"]["related_locations"]
+               for group in document["reuse"])
+    assert document["rules"] and all(r["fix"] for r in document["rules"])
+    sarif = json.loads(outputs["sarif"])["runs"][0]
+    assert sarif["versionControlProvenance"][0]["repositoryUri"].startswith("file:")
+    assert any("relatedLocations" in r for r in sarif["results"])

@@ -9,8 +9,6 @@ import pytest
 from cli_support import BAD, CANARY_CORE, GOOD, MINI_PACK, assert_one_line_error, run_main, \
     valid_inspect, valid_report
 
-from etc_policy import __version__
-
 PACK = ("--pack", str(MINI_PACK))
 
 
@@ -22,11 +20,11 @@ def test_bad_project_fails_with_findings(capsys: pytest.CaptureFixture[str],
     assert result.err == ""
     assert result.out.splitlines() == [
         ".env.production",
-        "  2:1     warning TST002 node-env-production  NODE_ENV must be 'production'  (…(11 chars))",
+        "  2:1     warning TST002 node-env-production  NODE_ENV must be 'production'  (11 chars)",
         "  3:1     error   TST001 openai-key-format  OPENAI_API_KEY does not match the required "
-        "pattern  (sk-C…(40 chars))",
+        "pattern  (sk-C…, 40 chars)",
         "  4:1     note    TST003 jwt-secret-length  JWT_SECRET is 12 characters long; at least 32 "
-        "required  (to…(12 chars))",
+        "required  (to…, 12 chars)",
         "  5:1     error   TST004 dotenv-syntax  line is not KEY=VALUE, a comment or blank; Node "
         "dotenv ignores it",
         "",
@@ -193,9 +191,9 @@ def test_inspect_json(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mo
     assert (source["path"], source["kind"], source["environment"]) == (
         ".env.production", "dotenv", "production")
     rows = [(e["key"], e["line"], e["secret"], e["hint"]) for e in source["entries"]]
-    assert rows == [("NODE_ENV", 2, False, "…(11 chars)"),
-                    ("OPENAI_API_KEY", 3, True, "sk-C…(40 chars)"),
-                    ("JWT_SECRET", 4, True, "to…(12 chars)")]
+    assert rows == [("NODE_ENV", 2, False, "11 chars"),
+                    ("OPENAI_API_KEY", 3, True, "sk-C…, 40 chars"),
+                    ("JWT_SECRET", 4, True, "to…, 12 chars")]
     assert source["entries"][1]["secret_reason"] == (
         "key matches '(?i).*(SECRET|TOKEN|API_KEY)' from pack cli-mini")
     assert [d["code"] for d in source["diagnostics"]] == ["dotenv.unparseable-line"]
@@ -227,11 +225,9 @@ def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert result.code == 0
     for command in ("check", "inspect", "rules", "explain"):
         assert command in result.out
-    assert run_main(capsys, "--version").out == f"etc-policy {__version__}\n"
 
 
 @pytest.mark.parametrize(("args", "naming"), [
-    ((), "Missing command"),
     (("check", "--bogus"), "No such option: --bogus"),
     (("check", "--fail-on", "sometimes"), "Invalid value for '--fail-on'"),
     (("check", "--format", "xml"), "Invalid value for '--format'"),

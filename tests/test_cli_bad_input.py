@@ -3,6 +3,7 @@ or a finding when the file is readable but broken (the other files still get che
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -66,7 +67,7 @@ FINDINGS = [
     ("invalid TOML railway config", write("railway.toml", "[deploy\nx = 1\n"),
      ("check", *PACK, "railway.toml"), 1, "1:8     error   TST004 dotenv-syntax  invalid TOML"),
     ("a 10 MB line", write(".env.production", "OPENAI_API_KEY=" + "a" * 10_000_000 + "\n"),
-     ("check", *PACK, ".env.production"), 1, "(aaaa…(10000000 chars))"),
+     ("check", *PACK, ".env.production"), 1, "(aaaa…, 10000000 chars)"),
 ]
 
 
@@ -95,3 +96,24 @@ def test_broken_but_readable_files_are_findings(capsys: pytest.CaptureFixture[st
     assert "Traceback" not in result.all
     assert result.err == ""
     assert expected in result.out
+
+
+BROKEN = [
+    ("railway.json", '{"deploy": {"healthcheckPath": "/api/health",}\n', {"RWY016", "RWY017"}),
+    ("railway.toml", "[deploy\nhealthcheckPath = '/api/health'\n", {"RWY016", "RWY017"}),
+    ("railway-variables.production.json", '{"NODE_ENV": "production",\n', {"RWY021"}),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), BROKEN, ids=[case[0] for case in BROKEN])
+def test_a_file_that_did_not_parse_has_no_dependent_findings(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        name: str, text: str, expected: set[str]) -> None:
+    """Every shipped pack on a file that did not parse: its syntax finding (and RWY016, which
+    judges that a railway config exists), never "health check not set", "restart policy not
+    set" or "required key missing" about the nothing that was read."""
+    (tmp_path / name).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    result = run_main(capsys, "check", "-f", "json", ".")
+    assert result.code == 1, result
+    assert {f["rule_id"] for f in json.loads(result.out)["findings"]} == expected

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.engine import evaluate
 from etc_policy.findings import Severity, fingerprint
-from etc_policy.model import Entry, Source, SourceKind, Workspace
+from etc_policy.model import Diagnostic, Entry, Source, SourceKind, Workspace
 from etc_policy.policy import Docs, Rule, Select
 from etc_policy.secrets.classify import SecretClassifier
 from etc_policy.sources.dotenv import parse_dotenv
@@ -22,7 +22,7 @@ class NoParams(BaseModel):
 
 
 def _flag_every_entry(params: NoParams, ctx: CheckContext) -> Iterator[Hit]:
-    yield Hit(message=f"{ctx.entry.key} seen", entry=ctx.entry, hint="sk-p…(36 chars)")
+    yield Hit(message=f"{ctx.entry.key} seen", entry=ctx.entry, hint="sk-p…, 36 chars")
 
 
 def _whole_source(params: NoParams, ctx: CheckContext) -> Iterator[Hit]:
@@ -50,6 +50,7 @@ REGISTRY = {
     "explodes": _kind("explodes", "entry", _explodes),
     "config_only": _kind("config_only", "source", _whole_source,
                          DEFAULT_SOURCES=(SourceKind.RAILWAY_CONFIG,)),
+    "reads_unparsed": _kind("reads_unparsed", "source", _whole_source, READS_UNPARSED=True),
 }
 DOCS = Docs(what="w", why="y", example="e", fix="f")
 
@@ -83,7 +84,7 @@ def test_entry_findings_carry_everything_once() -> None:
     assert (finding.rule_id, finding.rule_name, finding.severity, finding.pack) == (
         "TST001", "tst001", Severity.ERROR, "test")
     assert (finding.path, finding.line, finding.column, finding.key) == (".env.production", 1, 1, "OPENAI_API_KEY")
-    assert finding.environment == "production" and finding.hint == "sk-p…(36 chars)"
+    assert finding.environment == "production" and finding.hint == "sk-p…, 36 chars"
     assert finding.fingerprint == fingerprint(rule_id="TST001", path=".env.production", key="OPENAI_API_KEY")
     assert not finding.suppressed and report.files == (".env.production",) and report.notices == ()
 
@@ -143,6 +144,24 @@ def test_source_and_workspace_scopes_and_default_sources() -> None:
     assert [(f.path, f.key, f.line) for f in pointer.findings] == [("railway.json", "/deploy/healthcheckPath", 3)]
     across = run(rule("TST004", "across", environments=("production",)), ws=ws)
     assert [(f.path, f.line) for f in across.findings] == [(".env.production", 2)]
+
+
+def test_a_source_that_did_not_parse_reaches_only_kinds_that_read_unparsed_files() -> None:
+    broken = Source(path="railway-variables.production.json", kind=SourceKind.RAILWAY_VARIABLES,
+                    environment="production", entries=(Entry(key="PORT", value="1", line=1),),
+                    diagnostics=(Diagnostic(code="railway-variables.syntax", message="invalid JSON",
+                                            line=2),))
+    ws = workspace(PROD, broken)
+    for kind in ("every", "whole", "across"):
+        report = run(rule("TST001", kind), ws=ws)
+        assert report.findings and {f.path for f in report.findings} == {".env.production"}, kind
+    unparsed = run(rule("TST002", "reads_unparsed"), ws=ws)
+    assert {f.path for f in unparsed.findings} == {".env.production", broken.path}
+    # A diagnostic that is not a syntax failure leaves the file to every rule.
+    partial = Source(path="railway.json", kind=SourceKind.RAILWAY_CONFIG, environment=None,
+                     diagnostics=(Diagnostic(code="railway-config.schema", message="m", line=1),))
+    assert [f.path for f in run(rule("TST003", "config_only"), ws=workspace(partial)).findings] == [
+        "railway.json"]
 
 
 def test_ignore_paths_drop_sources() -> None:

@@ -276,7 +276,10 @@ def test_only_staged_files_are_checked(app: App) -> None:
     assert app.commit(".env.staging", verify=False).code == 0
     app.write("railway.json", (ROOT / "fixtures" / "railway-app-good" / "railway.json")
               .read_text())
-    result = app.commit("railway.json")
+    # Past 2026-12-01 a railway.json alone is an error (RWY039): the good change migrates too.
+    app.write(".railway/railway.ts", (ROOT / "fixtures" / "railway-app-good" / ".railway" /
+                                      "railway.ts").read_text())
+    result = app.commit("railway.json", ".railway/railway.ts")
     assert result.code == 0, result.out
     assert _hook_output(result.out)[0].endswith("Passed")
 

@@ -3,7 +3,8 @@
 tests/rules/<RULE_ID>/fail/ must give at least one active finding of that rule (its full
 findings are a syrupy snapshot), tests/rules/<RULE_ID>/pass/ none. Both folders are read
 like a project (discover + load_workspace; the file names decide the environment) and
-evaluated with the full shipped pack set, at a fixed clock so date rules are stable.
+evaluated with the full shipped pack set, at a fixed clock so date rules are stable (a
+fixture's AS_OF file names another day, for rules that hold only after a date).
 """
 
 from __future__ import annotations
@@ -43,6 +44,14 @@ def every_rule() -> list[Rule]:
     return [rule for pack in flatten(packs()) for rule in pack.rules]
 
 
+def clock(folder: Path) -> datetime:
+    """NOW, or the day in the fixture's AS_OF file (rules that hold only after a date)."""
+    as_of = folder / "AS_OF"
+    if not as_of.is_file():
+        return NOW
+    return datetime.fromisoformat(as_of.read_text().strip()).replace(hour=12, tzinfo=UTC)
+
+
 def findings_for(folder: Path, rule: Rule) -> list[Finding]:
     # From inside the fixture, as a user runs it: paths are shown relative to the cwd.
     with chdir(folder):
@@ -53,7 +62,7 @@ def findings_for(folder: Path, rule: Rule) -> list[Finding]:
             return audit_findings(folder, rule)
         enabled = tuple(r for r in rules() if r.id != rule.id) + (rule,)
         report = evaluate(workspace, enabled, SecretClassifier.from_packs(packs()),
-                          ignore_paths=ignore_paths_of(packs()), now=NOW)
+                          ignore_paths=ignore_paths_of(packs()), now=clock(folder))
     return [f for f in report.active() if f.rule_id == rule.id]
 
 
@@ -132,7 +141,7 @@ def test_snapshots_and_fixture_hints_carry_no_full_values() -> None:
     if not snapshot.exists():
         pytest.fail("snapshot file missing: run pytest --snapshot-update once")
     for hint in re.findall(r"'hint': '([^']*)'", snapshot.read_text()):
-        assert len(hint.split("…(")[0]) <= 4
+        assert len(hint.split("…, ")[0]) <= 4 if "…, " in hint else hint.endswith(("chars", "char"))
 
 
 # --- the example projects (fixtures/): the README's quickstart runs on them ----------------
@@ -168,7 +177,8 @@ def test_bad_project_breaks_every_railway_production_rule() -> None:
     _, report = project_report("railway-app-bad")
     (production,) = [p for p in flatten(packs()) if p.name == "railway-production"]
     broken = {f.rule_id for f in report.active()}
-    runbook = [r for r in production.rules if r.kind != "source_diagnostic"]
+    # The railway.ts rules (tag iac) have their own project: railway-app-migrated.
+    runbook = [r for r in production.rules if r.kind != "source_diagnostic" and "iac" not in r.tags]
     assert len(runbook) >= 15
     assert [r.id for r in runbook if r.id not in broken] == []
     assert report.notices == ()

@@ -28,6 +28,8 @@ NEVER_ON_THE_CHECK_PATH = {
     "etc_policy.sources.decrypt": "discovery.load_workspace, only for a source holding ciphertext",
     "etc_policy.vcs": "the at-rest checks, only when a file holds a key or plaintext secrets",
     "subprocess": "vcs.py / decrypt.py (git, sops), only when something needs them",
+    "tree_sitter": "sources/railway_ts.py, loaded only when a .railway/railway.ts exists",
+    "etc_policy.sources.railway_ts": "discovery._loader, only for a .railway/railway.ts",
 }
 
 

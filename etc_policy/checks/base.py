@@ -6,6 +6,10 @@ A check kind is one small module in this package with:
           or "workspace" (once per run, for cross-source checks such as drift)
   Params  a frozen pydantic model (extra fields forbidden) of its parameters
   check(params, ctx) -> Iterator[Hit]   its docstring is its manual
+and optionally:
+  DEFAULT_SOURCES  the source kinds it reads when a rule does not say
+  READS_UNPARSED   True if it may run on a file that did not parse (a `.syntax`
+                   diagnostic); every other kind skips such a file (engine._select_sources)
 
 Checks yield hits; the engine builds findings from them once (rule id, severity,
 fingerprint, suppression). A hit's message must never contain a secret value; use
@@ -36,6 +40,8 @@ class Hit:
     end_column: int | None = None
     key: str | None = None          # overrides entry.key
     hint: str | None = None         # redacted evidence
+    # The other places of the same problem: (source, entry) pairs, in the order to show.
+    related: tuple[tuple[Source, Entry], ...] = ()
 
 
 @record

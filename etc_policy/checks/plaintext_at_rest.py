@@ -28,6 +28,7 @@ from etc_policy.checks.committed_private_key import sources_with_keys
 from etc_policy.checks.placeholder import is_placeholder
 from etc_policy.encryption import is_key_store_name
 from etc_policy.model import Entry, Source
+from etc_policy.sources.formats import holds_variables
 
 KIND = "plaintext_at_rest"
 SCOPE = "workspace"
@@ -43,7 +44,7 @@ def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
     keyed = sources_with_keys(ctx.workspace.sources)
     plain: dict[str, tuple[Source, list[Entry]]] = {}
     for source in ctx.workspace.sources:
-        if (not source.kind.holds_variables or source.path in keyed or is_template(source)
+        if (not holds_variables(source.kind) or source.path in keyed or is_template(source)
                 or is_key_store_name(PurePosixPath(source.path).name)):
             continue
         secrets = [e for e in source.effective().values() if _plaintext_secret(e, ctx)]

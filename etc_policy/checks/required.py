@@ -4,7 +4,9 @@ An empty value counts as missing (`process.env.X || default` treats "" as unset)
 variable (value hidden by Railway) counts as set. `any_of` lists groups of alternatives:
 each group is satisfied when at least one of its keys is set, so apps that spell the same
 setting differently (RATE_LIMIT_MAX / RATE_LIMIT_MAX_REQUESTS) are all accepted.
-One finding per missing key or unsatisfied group, at the top of the file.
+One finding per missing key or unsatisfied group, at the top of the file. A source that
+does not say which variables exist (a railway.ts service without `env`, or with a spread
+only the program knows: formats.declares_variables) is not judged.
 
 Params:
   keys: every one of these must be set
@@ -22,6 +24,7 @@ from typing import Iterator
 from etc_policy.checks._common import Frozen, present
 from etc_policy.checks.base import CheckContext, Hit
 from etc_policy.model import Entry
+from etc_policy.sources.formats import declares_variables
 from etc_policy.schema import Field, model_validator
 
 KIND = "required"
@@ -43,7 +46,7 @@ class Params(Frozen):
 
 
 def check(params: Params, ctx: CheckContext) -> Iterator[Hit]:
-    if ctx.source is None:
+    if ctx.source is None or not declares_variables(ctx.source):
         return
     entries = ctx.source.effective()
     for key in params.keys:

@@ -22,6 +22,7 @@ from etc_policy.schema import ConfigDict, Field, Model
 
 KIND = "source_diagnostic"
 SCOPE = "source"
+READS_UNPARSED = True  # its job is to report why a file did not parse
 
 
 class Params(Model):

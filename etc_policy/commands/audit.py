@@ -28,6 +28,8 @@ from etc_policy.record import field, record, replace
 if TYPE_CHECKING:
     from etc_policy.commands.common import ProjectRun
     from etc_policy.model import Entry, Workspace
+    from etc_policy.provenance import Provenance
+    from etc_policy.policy import Rule
     from etc_policy.rotation.status import Current, RotationPolicy, SecretStatus
 
 
@@ -44,6 +46,34 @@ class ReuseUse:
     environment: str
     key: str
     path: str | None          # None: known from the ledger only
+    line: int | None = None
+
+
+@record
+class ReuseGroup:
+    """One secret value held in two or more environments: every place, and the one SEC003
+    finding that reports it (None when an environment is known from the ledger only)."""
+
+    uses: tuple[ReuseUse, ...]
+    finding: Finding | None = None
+
+
+@record
+class Exposure:
+    """A secret that is out: found in a log or committed (rules tagged `exposure`). It must
+    be revoked and rotated now, whatever its rotation date says."""
+
+    environment: str | None
+    key: str | None
+    findings: tuple[Finding, ...]
+
+
+@record
+class RuleHelp:
+    id: str
+    name: str
+    what: str
+    fix: str
 
 
 @record
@@ -67,15 +97,24 @@ class AuditReport:
     policy: "RotationPolicy"
     environments: tuple[EnvironmentAudit, ...]
     project_findings: tuple[Finding, ...]  # findings of no environment (railway.json, .env)
-    reuse: tuple[tuple[ReuseUse, ...], ...]
+    reuse: tuple[ReuseGroup, ...]
     combined: Report                        # check + scan: exit code, SARIF
     fail_on: FailOn
+    provenance: "Provenance"
+    exposed: tuple[Exposure, ...] = ()
+    rules: tuple[RuleHelp, ...] = ()        # the docs of every rule a finding names
     notices: tuple[str, ...] = field(default=())
     cross_service: tuple[Finding, ...] = field(default=())  # SEC016, with several projects
 
     @property
     def failed(self) -> bool:
         return bool(self.combined.failing(self.fail_on))
+
+    def is_exposed(self, environment: str, key: str) -> bool:
+        return any(x.environment == environment and x.key == key for x in self.exposed)
+
+    def fix_of(self, rule_id: str) -> RuleHelp | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
 
 
 def run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
@@ -122,6 +161,7 @@ def _audit_project(run: "ProjectRun", *, fail_on: FailOn | None, as_of: str | No
     from etc_policy.commands.rotation import today
     from etc_policy.engine import evaluate
     from etc_policy.paths import shown
+    from etc_policy.provenance import provenance
     from etc_policy.rotation.fingerprints import Fingerprinter
     from etc_policy.rotation.ledger import load
     from etc_policy.rotation.project import ledger_path, policy_of, update_from_run
@@ -144,6 +184,9 @@ def _audit_project(run: "ProjectRun", *, fail_on: FailOn | None, as_of: str | No
     rotation = statuses(ledger=ledger, current=current, fingerprint=fingerprint, policy=policy,
                         as_of=day)
     drift_ids = {r.id for r in project.rules if r.kind == "drift"}
+    reuse = find_reuse(workspace, current, is_secret=classifier, ledger=ledger,
+                       fingerprint=fingerprint, findings=report.findings)
+    shared = {id(g.finding) for g in reuse if g.finding is not None}
     sections: list[EnvironmentAudit] = []
     log_reports: list[Report] = []
     for name in environment_names(project, workspace):
@@ -152,7 +195,8 @@ def _audit_project(run: "ProjectRun", *, fail_on: FailOn | None, as_of: str | No
                                            classifier=classifier, now=as_of_datetime(day))
         if log_report is not None:
             log_reports.append(log_report)
-        mine = tuple(f for f in report.findings if f.environment == name)
+        mine = tuple(f for f in report.findings
+                     if f.environment == name and id(f) not in shared)
         sections.append(EnvironmentAudit(
             name=name, sources=tuple(s.path for s in workspace.sources if s.environment == name),
             findings=mine, drift=tuple(f for f in mine if f.rule_id in drift_ids),
@@ -163,8 +207,11 @@ def _audit_project(run: "ProjectRun", *, fail_on: FailOn | None, as_of: str | No
         as_of=day, root=shown(project.root), ledger=shown(path),
         ledger_present=ledger is not None, policy=policy, environments=tuple(sections),
         project_findings=tuple(f for f in report.findings if f.environment is None),
-        reuse=find_reuse(current, ledger=ledger, fingerprint=fingerprint),
-        combined=combined, fail_on=fail_on or project.config.config.fail_on,
+        reuse=reuse, combined=combined, fail_on=fail_on or project.config.config.fail_on,
+        provenance=provenance(folder=project.root, packs=project.packs, ledger=ledger,
+                              tool_version=__version__),
+        exposed=exposures(combined.active(), rules=all_rules(project)),
+        rules=rule_help(combined.findings, rules=all_rules(project)),
         notices=combined.notices)
     return _Part(project, audit, workspace, classifier)
 
@@ -189,6 +236,9 @@ def _merged(parts: Sequence[_Part], *, fail_on: FailOn | None,
         reuse=tuple(group for part in parts for group in part.audit.reuse),
         combined=combined,
         fail_on=fail_on or min((part.audit.fail_on for part in parts), key=order.index),
+        provenance=first.provenance,
+        exposed=tuple(e for part in parts for e in part.audit.exposed),
+        rules=tuple({r.id: r for part in parts for r in part.audit.rules}.values()),
         notices=combined.notices, cross_service=shared)
 
 
@@ -236,48 +286,86 @@ def scan_logs(project: Project, workspace: "Workspace", environment: str, *, log
     return report, "scanned"
 
 
-def find_reuse(current: Mapping[tuple[str, str], "Current"], *, ledger: object,
-               fingerprint: Callable[[str], str] | None) -> tuple[tuple[ReuseUse, ...], ...]:
-    """Secrets whose keyed fingerprints are equal in two or more environments. The ledger's
-    fingerprints count for secrets with no value in this run (another machine recorded them)."""
-    from etc_policy.checks.known_weak import is_known_weak
-    from etc_policy.checks.placeholder import is_placeholder
-    from etc_policy.secrets.keyed import KeyedHasher
+def find_reuse(workspace: "Workspace", current: Mapping[tuple[str, str], "Current"], *,
+               is_secret: Callable[["Entry"], bool], ledger: object,
+               fingerprint: Callable[[str], str] | None,
+               findings: Sequence[Finding]) -> tuple[ReuseGroup, ...]:
+    """Secrets held in two or more environments: the groups SEC003 reports (the same
+    `checks.reuse.reused`, so the table and the finding name the same files), each with its
+    finding; then the ledger's fingerprints count for secrets with no value in this run
+    (another machine recorded them), compared by the ledger's keyed scrypt."""
+    from etc_policy.checks.reuse import candidate, reused
 
-    digest = fingerprint or KeyedHasher()
-    groups: dict[str, list[ReuseUse]] = {}
-    for (env, key), where in sorted(current.items()):
-        value = where.entry.text or ""
-        if len(value.strip()) < 8 or is_placeholder(value) or is_known_weak(value):
-            continue  # the placeholder / known-weak rules report those
-        groups.setdefault(digest(value), []).append(ReuseUse(env, key, where.source.path))
-    if ledger is not None and fingerprint is not None:
-        for (env, key), record in sorted(ledger.records.items()):
-            if (env, key) not in current:
-                groups.setdefault(record.fingerprint, []).append(ReuseUse(env, key, None))
-    return tuple(tuple(uses) for uses in groups.values()
-                 if len({u.environment for u in uses}) > 1)
+    groups = [[ReuseUse(u.environment, u.entry.key, u.source.path, u.entry.line) for u in uses]
+              for uses in reused(workspace.sources, is_secret=is_secret)]
+    ledger_only = sorted((ident, rec) for ident, rec in ledger.records.items()
+                         if ident not in current) if ledger is not None else []
+    if ledger_only and fingerprint is not None:
+        of_use = {(u.environment, u.key): group for group in groups for u in group}
+        by_fingerprint: dict[str, list[ReuseUse]] = {}
+        for (env, key), where in sorted(current.items()):
+            if candidate(where.entry):
+                alone = [ReuseUse(env, key, where.source.path, where.entry.line)]
+                by_fingerprint.setdefault(fingerprint(where.entry.text or ""),
+                                          of_use.get((env, key), alone))
+        for (env, key), rec in ledger_only:
+            by_fingerprint.setdefault(rec.fingerprint, []).append(ReuseUse(env, key, None))
+        known = {id(group) for group in groups}
+        groups += [g for g in by_fingerprint.values()
+                   if id(g) not in known and len({u.environment for u in g}) > 1]
+    reported = {(f.path, f.line, f.key): f for f in findings if f.related and f.rule_id}
+    return tuple(ReuseGroup(uses=tuple(group),
+                            finding=reported.get((group[0].path, group[0].line, group[0].key)))
+                 for group in groups)
+
+
+EXPOSURE_TAG = "exposure"
+
+
+def exposures(findings: Sequence[Finding], *, rules: Sequence["Rule"]) -> tuple[Exposure, ...]:
+    """Active findings of rules tagged `exposure` (a secret in a log, in a committed file),
+    one entry per environment and key (a key logged on 40 lines is one secret to rotate)."""
+    tagged = {r.id for r in rules if EXPOSURE_TAG in r.tags}
+    grouped: dict[tuple[str, str], list[Finding]] = {}
+    for f in sorted(findings, key=lambda f: (-f.severity.rank, *f.sort_key())):
+        if f.rule_id in tagged:
+            ident = (f.environment or "", f.key or f"{f.rule_id}:{f.path}:{f.line}")
+            grouped.setdefault(ident, []).append(f)
+    return tuple(Exposure(environment=fs[0].environment, key=fs[0].key, findings=tuple(fs))
+                 for fs in grouped.values())
+
+
+def all_rules(project: Project) -> list["Rule"]:
+    """The check rules and the scan's log rules, each once."""
+    rules = list(project.rules)
+    try:
+        from etc_policy.commands.scan import log_rules
+    except ImportError:
+        return rules
+    known = {r.id for r in rules}
+    return rules + [r for r in log_rules(project).values() if r.id not in known]
+
+
+def rule_help(findings: Sequence[Finding], *, rules: Sequence["Rule"]) -> tuple[RuleHelp, ...]:
+    named = {f.rule_id for f in findings}
+    return tuple(RuleHelp(id=r.id, name=r.name, what=r.docs.what.strip(), fix=r.docs.fix.strip())
+                 for r in sorted(rules, key=lambda r: r.id) if r.id in named)
 
 
 def render(audit: AuditReport, stream: IO[str], output_format: AuditFormat, *,
            projects: Sequence[Project]) -> None:
     if output_format is AuditFormat.SARIF:
         from etc_policy.paths import repo_root
+        from etc_policy.reporters.audit import sarif_provenance
         from etc_policy.reporters.sarif import render_sarif
 
-        rules: dict[str, object] = {}
+        rules: dict[str, "Rule"] = {}
         for project in projects:
-            for rule in project.rules:
-                rules.setdefault(rule.id, rule)
-            try:
-                from etc_policy.commands.scan import log_rules
-            except ImportError:
-                continue
-            for rule in log_rules(project).values():
+            for rule in all_rules(project):
                 rules.setdefault(rule.id, rule)
         stream.write(render_sarif(audit.combined, list(rules.values()), root=repo_root(),
                                   category="etc-policy/audit", tool_version=__version__,
-                                  base=Path.cwd()))
+                                  base=Path.cwd(), provenance=sarif_provenance(audit)))
     elif output_format is AuditFormat.HTML:
         from etc_policy.reporters.html import render_audit_html
 
@@ -291,6 +379,7 @@ def render(audit: AuditReport, stream: IO[str], output_format: AuditFormat, *,
 
         stream.write(render_markdown(audit))
     else:
-        from etc_policy.reporters.audit import render_text
+        from etc_policy.reporters.audit import text_lines
+        from etc_policy.reporters.text import make_console, print_lines
 
-        stream.write(render_text(audit))
+        print_lines(text_lines(audit), make_console(stream))

@@ -34,6 +34,23 @@ class ReportFormat(StrEnum):
     ICS = "ics"
 
 
+class RotationFailOn(StrEnum):
+    """`--fail-on` of status and report: the least urgent state that fails the run (exit 1)."""
+    OVERDUE = "overdue"
+    DUE_SOON = "due-soon"
+    NEVER = "never"
+
+    def fails(self, rows: Sequence) -> bool:
+        from etc_policy.rotation.status import State
+
+        failing = {RotationFailOn.OVERDUE: {State.OVERDUE},
+                   RotationFailOn.DUE_SOON: {State.OVERDUE, State.DUE_SOON}}.get(self, set())
+        return any(row.state in failing for row in rows)
+
+    def exit_code(self, rows: Sequence) -> int:
+        return ExitCode.FINDINGS if self.fails(rows) else ExitCode.OK
+
+
 @record_type
 class RotationRun:
     """What every rotation subcommand reads: the project, its current secrets, the ledger."""
@@ -45,13 +62,16 @@ class RotationRun:
     policy: "object"            # status.RotationPolicy
     as_of: date
 
-    def statuses(self) -> list:
+    def statuses(self, *, warn_days: int | None = None) -> list:
+        """Every secret's status; `warn_days` replaces the policy's reminder window."""
+        from etc_policy.record import replace
         from etc_policy.rotation.fingerprints import Fingerprinter
         from etc_policy.rotation.status import statuses
 
         fingerprint = Fingerprinter(self.ledger.kdf) if self.ledger is not None else None
+        policy = self.policy if warn_days is None else replace(self.policy, warn_days=warn_days)
         return statuses(ledger=self.ledger, current=self.current, fingerprint=fingerprint,
-                        policy=self.policy, as_of=self.as_of)
+                        policy=policy, as_of=self.as_of)
 
 
 def parse_day(text: str | None, *, option: str) -> date | None:
@@ -89,7 +109,7 @@ def open_run(paths: Sequence[str], *, packs: Sequence[str], config: str | None,
 
 def status(paths: Sequence[str], *, packs: Sequence[str], config: str | None, keys: str | None = None,
            environments: Sequence[str], as_of: str | None, output_format: StatusFormat,
-           output: str | None) -> int:
+           output: str | None, fail_on: RotationFailOn = RotationFailOn.NEVER) -> int:
     from etc_policy.reporters import rotation as render
 
     target = check_output_path(output)
@@ -98,26 +118,35 @@ def status(paths: Sequence[str], *, packs: Sequence[str], config: str | None, ke
     if output_format is StatusFormat.JSON:
         text = render.dumps(render.rotation_document(rows, as_of=run.as_of, policy=run.policy,
                                                      ledger=shown(run.ledger_path)))
+        emit(lambda stream: stream.write(text), output=target)
     else:
-        text = render.render_table(rows, as_of=run.as_of, policy=run.policy)
-    emit(lambda stream: stream.write(text), output=target)
-    return ExitCode.OK
+        from etc_policy.reporters.text import make_console, print_lines
+
+        lines = render.table_lines(rows, as_of=run.as_of, policy=run.policy)
+        emit(lambda stream: print_lines(lines, make_console(stream)), output=target)
+    return fail_on.exit_code(rows)
 
 
 def report(paths: Sequence[str], *, packs: Sequence[str], config: str | None, keys: str | None = None,
            environments: Sequence[str], as_of: str | None, within: int,
-           output_format: ReportFormat, output: str | None) -> int:
-    """Secrets due within `within` days (overdue ones included), soonest first."""
+           output_format: ReportFormat, output: str | None,
+           fail_on: RotationFailOn = RotationFailOn.NEVER) -> int:
+    """Secrets overdue or due within `within` days, soonest first. `within` is the report's
+    reminder window: a listed secret not yet overdue is "due soon", never "ok" (which read
+    as "not due" in a report of what is due)."""
+    from etc_policy.rotation.status import State
+
     if within < 0:
         raise UsageError("--within: a number of days, 0 or more")
     target = check_output_path(output)
     run = open_run(paths, packs=packs, config=config, keys=keys, environment=None, as_of=as_of)
-    rows = sorted((s for s in run.statuses() if s.days_left is not None and s.days_left <= within
+    rows = sorted((s for s in run.statuses(warn_days=within)
+                   if s.state in (State.OVERDUE, State.DUE_SOON)
                    and (not environments or s.environment in environments)),
                   key=lambda s: (s.due, s.environment, s.key))
     emit(lambda stream: _write_report(stream, rows, run=run, within=within, fmt=output_format),
          output=target)
-    return ExitCode.OK
+    return fail_on.exit_code(rows)
 
 
 def _write_report(stream: IO[str], rows: list, *, run: RotationRun, within: int,
@@ -135,7 +164,10 @@ def _write_report(stream: IO[str], rows: list, *, run: RotationRun, within: int,
         stream.write(render.render_markdown(rows, as_of=run.as_of, policy=run.policy,
                                             title=f"Secrets due for rotation within {within} days"))
     else:
-        stream.write(render.render_table(rows, as_of=run.as_of, policy=run.policy))
+        from etc_policy.reporters.text import make_console, print_lines
+
+        print_lines(render.table_lines(rows, as_of=run.as_of, policy=run.policy),
+                    make_console(stream))
 
 
 def record(paths: Sequence[str], *, packs: Sequence[str], config: str | None, keys_file: str | None = None,

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 from etc_policy import __version__
-from etc_policy.findings import JSON_SCHEMA_VERSION, FailOn, Finding, Report
+from etc_policy.findings import JSON_SCHEMA_VERSION, FailOn, Finding, Location, Report
 from etc_policy.model import Entry, Source
 
 TOOL = {"name": "etc-policy", "version": __version__}
@@ -102,7 +102,14 @@ def finding_object(finding: Finding) -> dict[str, object]:
                                  "justification": by.justification}
     if finding.encoding is not None:  # scan findings only: how the value appeared in the log
         item["encoding"] = finding.encoding
+    if finding.related:  # one problem in several places (a secret reused across environments)
+        item["related_locations"] = [location_object(place) for place in finding.related]
     return item
+
+
+def location_object(place: Location) -> dict[str, object]:
+    return {"path": place.path, "line": place.line, "column": place.column, "key": place.key,
+            "environment": place.environment}
 
 
 def inspect_document(sources: Sequence[Source], *, reason_of: ReasonOf, hint_of: HintOf,
@@ -122,6 +129,7 @@ def _source_object(source: Source, *, reason_of: ReasonOf, hint_of: HintOf,
         "path": source.path,
         "kind": source.kind.value,
         "environment": source.environment,
+        "service": source.service,
         "entries": [_entry_object(entry, reason=reason_of(entry), hint=hint_of(entry),
                                   reveal=reveal) for entry in source.entries],
         "diagnostics": [{"code": d.code, "message": d.message, "line": d.line,
@@ -140,6 +148,7 @@ def _entry_object(entry: Entry, *, reason: str | None, hint: str | None,
         "reference": entry.is_reference,
         "encrypted": entry.ciphertext or entry.decrypted_from,
         "decrypted": entry.decrypted_from is not None,
+        "origin": entry.origin,
         "secret": reason is not None,
         "secret_reason": reason,
         "hint": hint,

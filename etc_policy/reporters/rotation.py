@@ -7,10 +7,14 @@ import json
 from collections.abc import Sequence
 from datetime import date
 
+from etc_policy.reporters.text import Text
 from etc_policy.rotation.status import RotationPolicy, SecretStatus, State
 
 ROTATION_JSON_VERSION = "1.0"
 COLUMNS = ("environment", "key", "age", "due", "state")
+# As check's severities: overdue is an error, due soon a warning.
+STATE_STYLES = {State.OVERDUE: "bold red", State.DUE_SOON: "yellow", State.OK: "green",
+                State.CHANGED: "magenta", State.UNTRACKED: "dim"}
 
 
 def row(status: SecretStatus) -> tuple[str, ...]:
@@ -28,14 +32,20 @@ def row(status: SecretStatus) -> tuple[str, ...]:
     return (status.environment, status.key, age, due, state)
 
 
-def render_table(statuses: Sequence[SecretStatus], *, as_of: date, policy: RotationPolicy) -> str:
+def table_lines(statuses: Sequence[SecretStatus], *, as_of: date,
+                policy: RotationPolicy) -> list[Text]:
+    """The table as styled lines (the state coloured on a terminal, as check's severities)."""
     rows = [COLUMNS, *(row(s) for s in statuses)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    lines.append("")
-    lines.append(_footer(statuses, as_of=as_of, policy=policy))
-    return "\n".join(lines) + "\n"
+    lines = [Text("  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths)).rstrip(), style="bold"),
+             Text("  ".join("-" * w for w in widths), style="dim")]
+    for status, cells in zip(statuses, rows[1:]):
+        line = Text("".join(cell.ljust(w) + "  " for cell, w in zip(cells[:-1], widths)))
+        lines.append(line.append(cells[-1], style=STATE_STYLES[status.state]))
+    footer = _footer(statuses, as_of=as_of, policy=policy)
+    urgent = any(s.state in (State.OVERDUE, State.DUE_SOON) for s in statuses)
+    lines += [Text(), Text(footer, style="bold" if urgent else "")]
+    return lines
 
 
 def render_markdown(statuses: Sequence[SecretStatus], *, as_of: date, policy: RotationPolicy,

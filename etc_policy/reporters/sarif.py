@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Protocol
 from urllib.parse import quote
 
-from etc_policy.findings import Finding, Report, Severity
+from etc_policy.findings import Finding, Location, Report, Severity
 from etc_policy.paths import directory_uri, relative
 from etc_policy.record import record
 from etc_policy.reporters.fingerprints import file_line_hashes
@@ -78,19 +78,21 @@ class RuleLike(Protocol):
 
 def render_sarif(report: Report, rules: Sequence[RuleLike], *, root: Path,
                  category: str = "etc-policy", tool_version: str,
-                 max_results: int = MAX_RESULTS, base: Path | None = None) -> str:
+                 max_results: int = MAX_RESULTS, base: Path | None = None,
+                 provenance: RunProvenance | None = None) -> str:
     """The SARIF log of one analysis, as JSON text ending in a newline."""
     import io
 
     text = io.StringIO()
     write_sarif(report, rules, text, root=root, category=category, tool_version=tool_version,
-                max_results=max_results, base=base)
+                max_results=max_results, base=base, provenance=provenance)
     return text.getvalue()
 
 
 def write_sarif(report: Report, rules: Sequence[RuleLike], stream: IO[str], *, root: Path,
                 category: str = "etc-policy", tool_version: str,
-                max_results: int = MAX_RESULTS, base: Path | None = None) -> None:
+                max_results: int = MAX_RESULTS, base: Path | None = None,
+                provenance: RunProvenance | None = None) -> None:
     """The SARIF log, written as it is encoded: each result is made when its turn comes (a
     scan's thousands of results are never all held as dicts plus the text). Artifact URIs are
     relative to `root` (%SRCROOT%: the repository root, for the commands); a relative finding
@@ -99,13 +101,24 @@ def write_sarif(report: Report, rules: Sequence[RuleLike], stream: IO[str], *, r
     from etc_policy.reporters.json import write_document
 
     write_document(sarif_log(report, rules, root=root, category=category,
-                             tool_version=tool_version, max_results=max_results, base=base),
-                   stream)
+                             tool_version=tool_version, max_results=max_results, base=base,
+                             provenance=provenance), stream)
+
+
+@record
+class RunProvenance:
+    """What the audit ties its run to: the commit (versionControlProvenance), when the log
+    was made (the invocation's endTimeUtc) and the rest as run properties."""
+
+    commit: str | None
+    generated_at: str                       # ISO 8601 UTC, "2026-12-04T21:02:24Z"
+    properties: dict[str, object]
 
 
 def sarif_log(report: Report, rules: Sequence[RuleLike], *, root: Path, category: str,
               tool_version: str, max_results: int = MAX_RESULTS,
-              base: Path | None = None) -> dict[str, object]:
+              base: Path | None = None,
+              provenance: RunProvenance | None = None) -> dict[str, object]:
     """The log as JSON-ready objects; its results are made as they are encoded."""
     from etc_policy.reporters.json import MadeList
 
@@ -136,7 +149,22 @@ def sarif_log(report: Report, rules: Sequence[RuleLike], *, root: Path, category
         "invocations": [_invocation(notices, root=root)],
         "results": results,
     }
+    if provenance is not None:
+        _add_provenance(run, provenance, root=root)
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _add_provenance(run: dict[str, object], provenance: RunProvenance, *, root: Path) -> None:
+    if provenance.commit:
+        run["versionControlProvenance"] = [{
+            # The work tree itself: a remote's URL can carry credentials, and GitHub knows
+            # its own repository.
+            "repositoryUri": directory_uri(root),
+            "revisionId": provenance.commit, "mappedTo": {"uriBaseId": SRCROOT}}]
+    invocations = run["invocations"]
+    assert isinstance(invocations, list)
+    invocations[0]["endTimeUtc"] = provenance.generated_at
+    run["properties"] = provenance.properties
 
 
 # --- rules -------------------------------------------------------------------------------
@@ -302,6 +330,9 @@ def _result(finding: Finding, rule_index: int, sources: _SourceFiles) -> dict[st
         "message": {"text": _message(finding)},
         "locations": [location],
     }
+    if finding.related:
+        result["relatedLocations"] = [_related(i, place, sources)
+                                      for i, place in enumerate(finding.related, start=1)]
     if fingerprints:
         result["partialFingerprints"] = fingerprints
     if finding.suppressed:
@@ -343,6 +374,20 @@ def _location(finding: Finding, sources: _SourceFiles) -> tuple[dict[str, object
     location = {"physicalLocation": {"artifactLocation": artifact, "region": region}}
     line_hash = sources.line_hash(relative, region["startLine"]) if relative else None
     return location, line_hash
+
+
+def _related(index: int, place: Location, sources: _SourceFiles) -> dict[str, object]:
+    """Another place of the same problem: the whole line of that key."""
+    relative = sources.relative(place.path)
+    artifact: dict[str, object] = ({"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+                                   if relative is not None
+                                   else {"uri": sources.absolute_uri(place.path)})
+    shown = Finding(rule_id="", rule_name="", severity=Severity.NOTE, message="",
+                    path=place.path, line=place.line, column=place.column)
+    text = " ".join(part for part in (place.environment, place.key) if part) or place.path
+    return {"id": index, "message": {"text": text + "."},
+            "physicalLocation": {"artifactLocation": artifact,
+                                 "region": _region(shown, sources, relative)}}
 
 
 def _region(finding: Finding, sources: _SourceFiles, relative: str | None) -> dict[str, int]:

@@ -57,6 +57,12 @@ class Text:
                 line.append(*part)
         return line
 
+    def extend(self, other: Text) -> Text:
+        """Append another line's pieces, styles kept."""
+        self._parts.append(other._base)
+        self._parts.extend(other._parts)
+        return self
+
     @property
     def plain(self) -> str:
         return self._base[0] + "".join(text for text, _ in self._parts)
@@ -136,22 +142,50 @@ def _print(console: Console | PlainConsole, line: Text | None = None) -> None:
         console.print(line.rich())
 
 
+def print_lines(lines: Iterable[Text], console: Console | PlainConsole) -> None:
+    """Styled lines built by another reporter (rotation tables, the audit): colour on a
+    terminal, the same characters elsewhere."""
+    for line in lines:
+        _print(console, line)
+
+
 def render_report(report: Report, console: Console | PlainConsole, *, fail_on: FailOn) -> None:
     active = sorted(report.active(), key=Finding.sort_key)
     for path, group in groupby(active, key=lambda finding: finding.path):
         _print(console, Text(path, style="bold underline"))
-        for finding in group:
-            _print(console, _finding_line(finding))
+        _print_rows(console, [(_position(finding), _finding_body(finding)) for finding in group])
         _print(console)
-    for notice in report.notices:
-        _print(console, Text.assemble(("notice: ", "magenta"), notice))
+    _print_rows(console, [(Text("notice: ", style="magenta"), Text(notice))
+                          for notice in report.notices])
     _print(console, _summary(report, fail_on=fail_on))
 
 
-def _finding_line(finding: Finding) -> Text:
-    line = Text("  ")
-    line.append(f"{finding.line}:{finding.column}".ljust(8), style="dim")
-    line.append(finding.severity.value.ljust(8), style=STYLES[finding.severity])
+def _print_rows(console: Console | PlainConsole, rows: Sequence[tuple[Text, Text]]) -> None:
+    """Lines made of a head and a body. On a terminal a body longer than the width wraps
+    under itself (a hanging indent past the head: `1:1`, `notice:`); elsewhere (a pipe, a
+    file) each stays one line, for grep and editors."""
+    if not rows:
+        return
+    if isinstance(console, PlainConsole) or not console.is_terminal:
+        for head, body in rows:
+            _print(console, Text().extend(head).extend(body))
+        return
+    from rich.table import Table
+
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")  # a word wider than the column (a URL) is cut, not lost
+    for head, body in rows:
+        grid.add_row(head.rich(), body.rich())
+    console.print(grid, soft_wrap=False)
+
+
+def _position(finding: Finding) -> Text:
+    return Text("  ").append(f"{finding.line}:{finding.column}".ljust(8), style="dim")
+
+
+def _finding_body(finding: Finding) -> Text:
+    line = Text().append(finding.severity.value.ljust(8), style=STYLES[finding.severity])
     line.append(f"{finding.rule_id} ", style="bold")
     line.append(f"{finding.rule_name}  ", style="dim")
     if finding.key and finding.key not in finding.message:
@@ -190,8 +224,9 @@ def render_inspect(sources: Sequence[Source], console: Console | PlainConsole, *
                    hint_of: Callable[[Entry], str | None], reveal: bool) -> None:
     for source in sources:
         environment = source.environment or "unknown environment"
+        service = f", service {source.service}" if source.service else ""
         _print(console, Text.assemble((source.path, "bold underline"),
-                                    (f"  {source.kind.value}, {environment}", "dim")))
+                                    (f"  {source.kind.value}, {environment}{service}", "dim")))
         width = max((len(entry.key) for entry in source.entries), default=0)
         for entry in source.entries:
             _print(console, _entry_line(entry, width=width, reason=reason_of(entry),
@@ -205,13 +240,33 @@ def render_inspect(sources: Sequence[Source], console: Console | PlainConsole, *
         _print(console)
 
 
+_SHOWN_MAX = 80  # a non-secret value longer than this is cut (a 10 MB line would bury the rest)
+
+
 def _entry_line(entry: Entry, *, width: int, reason: str | None, hint: str | None,
                 reveal: bool) -> Text:
+    """A secret shows its hint (unless --reveal); any other scalar value is shown as is:
+    hiding `NODE_ENV=production` protects nothing and hides what the listing is for."""
     line = Text("  ")
     line.append(f"{entry.line}".rjust(5) + "  ", style="dim")
     line.append(entry.key.ljust(width) + "  ", style="bold" if reason else "")
-    shown = _revealed(entry.value) if reveal else (hint or "")
-    line.append(shown)
+    if reveal:
+        line.append(_revealed(entry.value))
+    elif reason is not None or entry.ciphertext is not None or entry.decrypted_from:
+        # a secret, or a value that was encrypted at rest (decrypted or not): its hint only
+        line.append(hint or "", style="dim")
+    elif isinstance(entry.value, dict | list):
+        # A config object or list holds other entries (`/variables` holds each variable,
+        # secrets too): they are listed one by one, the container only by its hint.
+        line.append(hint or "", style="dim")
+    elif entry.value is not None:
+        shown = _revealed(entry.value)
+        if len(shown) > _SHOWN_MAX:
+            shown = f"{shown[:_SHOWN_MAX]}… ({len(shown)} chars)"
+        line.append(shown)
+    if entry.origin not in (None, "literal"):
+        # railway.ts: preserve() / reference / generated / environment / unresolvable values
+        line.append(f"  [{entry.origin}]", style="cyan")
     if reason:
         line.append("  secret: ", style="red")
         line.append(reason, style="red")

@@ -25,6 +25,7 @@ from etc_policy.rotation.ledger import Ledger, LedgerRecord, SecretId
 
 JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 # Which source holds the value an environment really runs: Railway's exports first.
+ROTATION_EVENTS = frozenset({"rotated", "changed", "imported"})
 _SOURCE_PRIORITY = {SourceKind.RAILWAY_VARIABLES: 0, SourceKind.RAILWAY_ENVIRONMENT: 1,
                     SourceKind.RAILWAY_VARIABLES_KV: 2, SourceKind.DOTENV: 3}
 
@@ -110,7 +111,9 @@ def status_of(ident: SecretId, *, record: LedgerRecord | None, current: Current 
     if expires is not None and (due is None or expires < due):
         due = expires
     state = _state(due, as_of=as_of, policy=policy, record=record, changed=changed)
-    rotations = sum(1 for e in record.history if e.event in ("rotated", "changed")) if record else 0
+    # An imported date (`rotation record --rotated-on`) is a rotation that happened before
+    # the ledger existed: it counts, or an imported key would read "Rotations 0".
+    rotations = sum(1 for e in record.history if e.event in ROTATION_EVENTS) if record else 0
     return SecretStatus(
         environment=ident[0], key=ident[1], state=state, since=since, basis=basis, due=due,
         age_days=(as_of - since).days if since is not None else None, expires=expires,

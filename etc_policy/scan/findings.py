@@ -15,11 +15,13 @@ is rule + path + variable (or pattern name) + encoding. Columns count bytes of t
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from etc_policy.findings import Finding, Severity, fingerprint
 from etc_policy.paths import key_of
 from etc_policy.record import record
+from etc_policy.scan.inputs import STDIN
 from etc_policy.scan.jwt_live import JwtVerifier, Liveness, Verdict
 from etc_policy.scan.lines import wide_bytes
 from etc_policy.scan.model import Match
@@ -93,13 +95,21 @@ class PerSecretCap:
                 omitted[finding.fingerprint] = (first, count + 1)
 
     def notices(self) -> tuple[str, ...]:
-        out = []
-        for first, count in self._omitted.values():
-            what = first.key if first.key is not None else first.rule_name
-            out.append(f"{first.path}: {count} more {first.rule_id} findings of {what} "
-                       f"({first.encoding}) not listed: at most {self.limit} per secret, file "
-                       f"and encoding (--max-per-secret; 0 lists all)")
-        return tuple(sorted(out))
+        """One notice for the run, however many secrets were capped: a line per secret
+        repeated the same advice (in a log of a thousand secrets, a thousand times)."""
+        if not self._omitted:
+            return ()
+        omitted = sum(count for _, count in self._omitted.values())
+        files = len({first.path for first, _ in self._omitted.values()})
+        groups = len(self._omitted)
+        return (f"{_plural(omitted, 'more finding')} not listed "
+                f"({_plural(groups, 'secret')} in {_plural(files, 'file')} reached the limit): at "
+                f"most {self.limit} per secret, file and encoding (--max-per-secret N; 0 lists "
+                "all)",)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _candidate(match: Match, verifier: JwtVerifier) -> _Candidate | None:
@@ -169,10 +179,15 @@ def _message(match: Match, verdict: Verdict | None) -> str:
                 f"it expired on {verdict.expires:%Y-%m-%d}")
     if needle is not None:
         also = f" (also the value of {', '.join(needle.also)})" if needle.also else ""
-        return (f"the value of {needle.variable}{_env(needle.environment)} appears in the log "
-                f"({needle.encoding}){also}")
+        return (f"the value of {needle.variable}{_env(needle.environment)} appears in "
+                f"{_scanned(match.path)} ({needle.encoding}){also}")
     name = match.pattern.name if match.pattern is not None else "a secret"
-    return f"{describe(name)} appears in the log"
+    return f"{describe(name)} appears in {_scanned(match.path)}"
+
+
+def _scanned(path: str) -> str:
+    """What was scanned, by name: `scan` reads logs, but also `.env` files and folders."""
+    return "stdin" if path == STDIN else PurePosixPath(path).name
 
 
 def _env(environment: str | None) -> str:

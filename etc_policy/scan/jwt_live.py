@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from etc_policy.model import Entry, Workspace
 from etc_policy.patterns import compile_pack_regex
+from etc_policy.sources.formats import holds_variables
 from etc_policy.record import field, record
 from etc_policy.scan.patterns import is_public_sample_jwt, unverified_claims
 from etc_policy.secrets.jwt_claims import timestamp
@@ -60,7 +61,7 @@ def signing_keys(workspace: Workspace, *, is_key: Callable[[str], bool]) -> tupl
     cannot be known here; empty values sign nothing)."""
     keys: dict[tuple[str, str | None, str], JwtKey] = {}
     for source in workspace.sources:
-        if not source.kind.holds_variables:
+        if not holds_variables(source.kind):
             continue
         for entry in source.entries:
             if _usable(entry) and is_key(entry.key):

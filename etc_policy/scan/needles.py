@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import quote, quote_plus, unquote
 
 from etc_policy.model import Entry, Workspace
+from etc_policy.sources.formats import holds_variables
 from etc_policy.record import record
 from etc_policy.scan.model import Needle
 
@@ -62,7 +63,7 @@ def needles_for(workspace: Workspace, classifier: Callable[[Entry], bool]) -> li
     """Every form of every secret value of the workspace's variable sources, deduplicated."""
     candidates: list[_Candidate] = []
     for source in workspace.sources:
-        if not source.kind.holds_variables:
+        if not holds_variables(source.kind):
             continue
         for entry in source.effective().values():
             value = entry.text

@@ -45,11 +45,23 @@ class SecretReason:
 
     def __str__(self) -> str:
         if self.by == "key":
-            text = f"key matches '{self.rule}'"
+            text = f"key matches '{_short_pattern(self.rule)}'"
             if self.pack:
                 text += f" from pack {self.pack}"
             return text + (" (empty value)" if self.empty else "")
         return f"detector {self.rule}"
+
+
+_PATTERN_SHOWN = 32  # a key pattern is a long alternation; its start says enough
+
+
+def _short_pattern(pattern: str) -> str:
+    """`(?i).*(SECRET|TOKEN|PASSWORD|…`: the pattern cut after an alternative, for people
+    (the pack file holds it whole)."""
+    if len(pattern) <= _PATTERN_SHOWN:
+        return pattern
+    cut = pattern[:_PATTERN_SHOWN]
+    return cut[:cut.rindex("|") + 1] + "…" if "|" in cut else cut + "…"
 
 
 @record

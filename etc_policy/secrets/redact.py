@@ -7,7 +7,9 @@ SHORT_LENGTH = 24        # below this, at most 2 characters are shown
 
 
 def hint(value: str) -> str:
-    """`sk-p…(164 chars)`: at most 4 leading characters and the length.
+    """`sk-p…, 164 chars`: at most 4 leading characters and the length; `11 chars` when no
+    character is shown. It reads as is in a listing (inspect), a JSON field and in the
+    parentheses the text reporter puts around it (`(sk-p…, 164 chars)`, `(11 chars)`).
 
     Short values show fewer characters (2 under 24 chars, none under 12), and only
     printable, non-space characters are ever shown, so a hint never carries a line break.
@@ -19,5 +21,5 @@ def hint(value: str) -> str:
         if not char.isprintable() or char.isspace():
             break
         prefix += char
-    unit = "char" if length == 1 else "chars"
-    return f"{prefix}…({length} {unit})"
+    size = f"{length} char" if length == 1 else f"{length} chars"
+    return f"{prefix}…, {size}" if prefix else size

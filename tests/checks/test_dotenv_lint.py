@@ -76,3 +76,53 @@ def test_kind_contract(kind: str) -> None:
     with pytest.raises(Invalid):
         module.Params(unknown_field=1)
     assert [s.value for s in module.DEFAULT_SOURCES] == ["dotenv"]
+
+
+# dotenv-linter's own cases (dotenv-linter/dotenv-linter: dotenv-cli/tests/checks/
+# extra_blank_line.rs and the unit tests of src/checks/extra_blank_line.rs,
+# incorrect_delimiter.rs, leading_character.rs): the lines it reports for each file.
+DOTENV_LINTER = [
+    # ExtraBlankLine: correct_files
+    ("dotenv_extra_blank_line", "A=B\nF=BAR\n\nFOO=BAR\n", []),
+    ("dotenv_extra_blank_line", "A=B\r\nF=BAR\r\n\r\nFOO=BAR\r\n", []),
+    ("dotenv_extra_blank_line", "\n# comment\n\nABC=DEF\n", []),   # one leading blank line: fine
+    ("dotenv_extra_blank_line", "A=B\nC=D\n", []),                  # no_blank_lines
+    ("dotenv_extra_blank_line", "A=B\n\nC=D\n", []),                # single_blank_line
+    ("dotenv_extra_blank_line", "\n\nABC=DEF\nD=BAR\nFOO=BAR\n", [2]),   # two at the beginning
+    ("dotenv_extra_blank_line", "ABC=DEF\nD=BAR\n\n\nFOO=BAR\n", [4]),   # two in the middle
+    ("dotenv_extra_blank_line", "ABC=DEF\nD=BAR\nFOO=BAR\n\n", [5]),     # two at the end
+    ("dotenv_extra_blank_line", "A=B\n\n\n\nC=D\n", [3, 4]),              # three_blank_lines
+    # IncorrectDelimiter: leading characters are not delimiters
+    ("dotenv_incorrect_delimiter", "FOO_BAR=FOOBAR\nF100=BAR\nexport FOO=BAR\nF=BAR\n", []),
+    ("dotenv_incorrect_delimiter", "*FOO=BAR\n", []),
+    ("dotenv_incorrect_delimiter", "-BAR=BAZ\n", []),
+    ("dotenv_incorrect_delimiter", "FOO-BAR=FOOBAR\n", [1]),
+    ("dotenv_incorrect_delimiter", "FOO_BAR =FOOBAR\n", []),             # trailing_space_run
+    # LeadingCharacter
+    ("dotenv_leading_character", "FOO=BAR\n_FOO=BAR\n", []),
+    ("dotenv_leading_character", ".FOO=BAR\n1FOO=BAR\n FOO=BAR\n  FOO=BAR\n\tFOO=BAR\n-BAR=BAZ\n",
+     [1, 2, 3, 4, 5, 6]),
+]
+
+
+@pytest.mark.parametrize(("kind", "text", "expected"), DOTENV_LINTER,
+                         ids=[f"{c[0]}-{c[1]!r}" for c in DOTENV_LINTER])
+def test_dotenv_linter_parity(kind: str, text: str, expected: list[int]) -> None:
+    assert [line for line, _, _ in run(kind, text)] == expected
+
+
+def test_a_leading_dash_is_one_finding_not_two() -> None:
+    """`-BAR=BAZ`: dotenv-linter reports LeadingCharacter only."""
+    text = "-BAR=BAZ\n"
+    found = {kind: run(kind, text) for kind in KINDS}
+    assert {kind for kind, hits in found.items() if hits} == {"dotenv_leading_character"}
+    # incorrect_leading_chars_and_invalid_delimiter: a delimiter after the leading ones counts
+    assert run("dotenv_incorrect_delimiter", "1F-OOBAR=BAZ\n") == [
+        (1, 3, "key 1F-OOBAR uses '-' as a delimiter; use '_'")]
+
+
+def test_the_line_after_the_last_newline_is_counted() -> None:
+    assert run("dotenv_extra_blank_line", "A=1\n\n") == [
+        (3, None, "extra blank line at the end of the file")]
+    assert run("dotenv_extra_blank_line", "A=1\n") == []
+    assert run("dotenv_extra_blank_line", "A=1\n\n", max_consecutive=2) == []

@@ -165,7 +165,7 @@ def test_template_secret() -> None:
                  path="server/.env.example", environment=None)
     hits = [h for e in tpl.entries for h in run_entry(template_secret, {}, e, src=tpl)]
     assert messages(hits) == ["OPENAI_API_KEY in a committed template holds a real-looking secret"]
-    assert hits[0].hint == "sk-p…(164 chars)"
+    assert hits[0].hint == "sk-p…, 164 chars"
 
 
 def test_template_secret_only_in_templates_and_only_secrets() -> None:

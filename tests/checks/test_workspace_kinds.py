@@ -55,13 +55,20 @@ def test_reuse_across_environments() -> None:
                      path=".env.staging", environment="staging")
     prod_export = _export(entry("JWT_SECRET", JWT_STRONG))
     hits = run_workspace(reuse, {}, prod, staging, prod_export)
+    # One problem, one hit: at the first place, every other place as a related location.
     assert messages(hits) == [
-        "JWT_SECRET has the same value as SESSION_SECRET in environment 'staging' (.env.staging:2)",
-        "JWT_SECRET has the same value as SESSION_SECRET in environment 'staging' (.env.staging:2)",
-        "SESSION_SECRET has the same value as JWT_SECRET in environment 'production' (.env.production:1)",
-    ]
-    assert [h.source.path for h in hits] == [".env.production", "railway-variables.production.json", ".env.staging"]
+        "JWT_SECRET has the same value in 2 environments (production: .env.production:1, "
+        "railway-variables.production.json:1; staging: .env.staging:2 as SESSION_SECRET)"]
+    assert [h.source.path for h in hits] == [".env.production"]
+    assert [(s.path, e.key, e.line) for s, e in hits[0].related] == [
+        ("railway-variables.production.json", "JWT_SECRET", 1), (".env.staging", "SESSION_SECRET", 2)]
     assert all(JWT_STRONG not in h.message for h in hits)
+
+
+def test_reuse_within_one_environment_only_is_not_reuse() -> None:
+    prod = source(entry("JWT_SECRET", JWT_STRONG))
+    prod_export = _export(entry("JWT_SECRET", JWT_STRONG))
+    assert run_workspace(reuse, {}, prod, prod_export) == []
 
 
 def test_reuse_skips_non_secrets_placeholders_weak_short_references_and_templates() -> None:

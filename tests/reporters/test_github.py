@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from etc_policy.findings import Finding, Report, Severity
 from etc_policy.reporters.github import annotation, escape_data, escape_property, render_github
 
-FAKE_HINT = "sk_l…(40 chars)"
+FAKE_HINT = "sk_l…, 40 chars"
 # The runner's parser: `::name key=value,key=value::data` on one line.
 COMMAND_LINE = re.compile(r"^::(?P<name>[a-z]+) (?P<props>[^:]*)::(?P<data>[^\r\n]*)$")
 

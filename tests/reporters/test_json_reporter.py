@@ -33,7 +33,7 @@ def valid_inspect(text: str) -> dict:
 FINDINGS = (
     Finding(rule_id="TST002", rule_name="node-env", severity=Severity.WARNING, message="m2",
             path="b/.env", line=4, column=2, end_line=4, end_column=9, key="NODE_ENV",
-            environment="production", pack="cli-mini", hint="de…(11 chars)",
+            environment="production", pack="cli-mini", hint="de…, 11 chars",
             fingerprint="0123456789abcdef0123456789abcdef"),
     Finding(rule_id="TST001", rule_name="key", severity=Severity.ERROR, message="m1",
             path="a/.env", line=1, fingerprint="fedcba9876543210fedcba9876543210",
@@ -54,7 +54,7 @@ def test_report_document_contract() -> None:
         "path": "b/.env", "line": 4, "column": 2, "end_line": 4, "end_column": 9,
         "key": "NODE_ENV", "environment": "production", "pack": "cli-mini",
         "fingerprint": "0123456789abcdef0123456789abcdef", "suppressed": False,
-        "suppression": None, "hint": "de…(11 chars)"}
+        "suppression": None, "hint": "de…, 11 chars"}
     assert document["summary"] == {
         "files": 2, "findings": 1, "suppressed": 1,
         "by_severity": {"error": 0, "warning": 1, "note": 0}, "fail_on": "warning", "failing": 1}

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from etc_policy.findings import Finding, Report, Severity
 from etc_policy.reporters.markdown import render_markdown
 
-FAKE_HINT = "sk_l…(40 chars)"
+FAKE_HINT = "sk_l…, 40 chars"
 
 
 def _finding(path: str, line: int, message: str, severity: Severity = Severity.ERROR,

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from etc_policy.findings import Finding, Report, Severity, Suppression, fingerprint
+from etc_policy.findings import Finding, Location, Report, Severity, Suppression, fingerprint
+from etc_policy.record import replace
 from etc_policy.reporters.fingerprints import file_line_hashes
-from etc_policy.reporters.sarif import render_sarif
+from etc_policy.reporters.sarif import RunProvenance, render_sarif
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_SARIF = REPO / "tests" / "data" / "sarif"
@@ -34,7 +35,7 @@ MULTITOOL_KEY = "multitool_5.7.0_Sarif;Ghas_Error;Warning"
 POISON = {"invalid-level-and-startline.sarif", "invalid-result-level-enum.sarif"}
 
 FAKE_SECRET = "sk_live_FAKE0EXAMPLE0test0secret0value0123"
-FAKE_HINT = "sk_l…(40 chars)"
+FAKE_HINT = "sk_l…, 40 chars"
 ODD_PATH = "app config/prod ü #1 50%.env"
 
 
@@ -140,6 +141,14 @@ def _cases(root: Path) -> dict[str, str]:
                     path=env, line=3, fingerprint="f" * 32)))),
         "real-bad-project": _real_project_sarif(),
         "monorepo-from-a-subfolder": _monorepo_sarif(root.parent / "mono repo"),
+        "real-audit": _real_project_sarif("railway-app-audit", "audit", "--as-of", "2026-11-01"),
+        "related-and-provenance": render(Report(findings=(
+            replace(_finding(sec1, env, 2, key="JWT_SECRET"), related=(
+                Location(path=".env.production", line=5, key="DATABASE_URL", environment="production"),
+                Location(path=ODD_PATH, line=2, column=1, key="TOKEN", environment="staging"))),)),
+            provenance=RunProvenance(commit="0123456789abcdef0123456789abcdef01234567",
+                                     generated_at="2026-12-04T21:02:24Z",
+                                     properties={"etcPolicyAudit": {"as_of": "2026-11-01"}})),
         "truncated": render(Report(findings=(
             _finding(rwy2, env, 1), _finding(sec1, env, 2), _finding(rwy1, env, 3),
             _finding(sec1, env, 4, suppressed=True, suppression="inline"),
@@ -148,15 +157,17 @@ def _cases(root: Path) -> dict[str, str]:
     }
 
 
-def _real_project_sarif() -> str:
-    """The CLI's own SARIF for the bundled bad project: real rules, real findings."""
+def _real_project_sarif(fixture: str = "railway-app-bad", *command: str) -> str:
+    """The CLI's own SARIF for a bundled project: real rules, real findings (`check` of the
+    bad project, or the audit of the audit example: related locations, provenance)."""
     import subprocess
     import sys
 
-    project = REPO / "fixtures" / "railway-app-bad"
+    project = REPO / "fixtures" / fixture
+    args = list(command) or ["check", "--sarif-category", "etc-policy/production"]
     completed = subprocess.run(
-        [sys.executable, "-m", "etc_policy", "check", str(project), "--format", "sarif",
-         "--sarif-category", "etc-policy/production"], cwd=REPO,
+        [sys.executable, "-m", "etc_policy", args[0], str(project), "--format", "sarif",
+         *args[1:]], cwd=REPO,
         capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False, timeout=120)
     assert completed.returncode == 1, completed.stderr
     return completed.stdout
@@ -202,7 +213,8 @@ def logs(emitted: dict[str, str]) -> dict[str, dict]:
 
 
 CASES = ["empty", "empty-no-rules", "every-severity", "suppressed", "notices", "paths",
-         "truncated", "real-bad-project", "monorepo-from-a-subfolder"]
+         "truncated", "related-and-provenance", "real-bad-project", "real-audit",
+         "monorepo-from-a-subfolder"]
 
 
 def test_case_list_is_complete(emitted: dict[str, str]) -> None:
@@ -315,7 +327,7 @@ def test_shape_github_needs(logs: dict[str, dict], case: str, root: Path) -> Non
         assert len(tags) == len(set(tags)) <= 20
     assert run["columnKind"] == "unicodeCodePoints"
     # The CLI's %SRCROOT% is the repository root (the git top-level), whatever PATH was.
-    expected_root = {"real-bad-project": REPO,
+    expected_root = {"real-bad-project": REPO, "real-audit": REPO,
                      "monorepo-from-a-subfolder": root.parent / "mono repo"}.get(case, root)
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == expected_root.resolve().as_uri() + "/"
     assert run["invocations"][0]["executionSuccessful"] is True
@@ -441,7 +453,7 @@ def test_truncation_keeps_the_most_severe(logs: dict[str, dict]) -> None:
 
 def test_no_secret_and_no_hint_anywhere(emitted: dict[str, str]) -> None:
     # (the CLI's logs carry the packs' docs, whose examples are other fake values)
-    cli_cases = {"real-bad-project", "monorepo-from-a-subfolder"}
+    cli_cases = {"real-bad-project", "real-audit", "monorepo-from-a-subfolder"}
     for text in (text for case, text in emitted.items() if case not in cli_cases):
         assert FAKE_SECRET not in text and FAKE_SECRET[:12] not in text
         assert FAKE_HINT not in text and "FAKEpass" not in text
@@ -482,3 +494,36 @@ def test_written_sarif_is_the_rendered_text(tmp_path: Path) -> None:
     assert stream.getvalue() == render_sarif(report, checked.rules, root=REPO,
                                              tool_version="0.1.0")
     assert len(json.loads(stream.getvalue())["runs"][0]["results"]) == len(report.findings)
+
+
+def test_related_locations_and_provenance(logs: dict[str, dict], root: Path) -> None:
+    """One problem in several places: each other place is a relatedLocation (numbered, with
+    its own region); the audit ties the run to its commit and generation time."""
+    [run] = logs["related-and-provenance"]["runs"]
+    [result] = run["results"]
+    related = result["relatedLocations"]
+    assert [r["id"] for r in related] == [1, 2]
+    assert [r["physicalLocation"]["artifactLocation"]["uri"] for r in related] == \
+        [".env.production", "app%20config/prod%20%C3%BC%20%231%2050%25.env"]
+    assert [r["physicalLocation"]["region"]["startLine"] for r in related] == [5, 2]
+    assert related[0]["message"]["text"] == "production DATABASE_URL."
+    [provenance] = run["versionControlProvenance"]
+    assert provenance == {"repositoryUri": root.resolve().as_uri() + "/",
+                          "revisionId": "0123456789abcdef0123456789abcdef01234567",
+                          "mappedTo": {"uriBaseId": "%SRCROOT%"}}
+    assert run["invocations"][0]["endTimeUtc"] == "2026-12-04T21:02:24Z"
+    assert run["properties"] == {"etcPolicyAudit": {"as_of": "2026-11-01"}}
+
+
+def test_the_audit_reports_a_reused_secret_once_with_its_places(logs: dict[str, dict]) -> None:
+    [run] = logs["real-audit"]["runs"]
+    [reuse] = [r for r in run["results"] if r["ruleId"] == "SEC003"]
+    uris = [reuse["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]] + [
+        r["physicalLocation"]["artifactLocation"]["uri"] for r in reuse["relatedLocations"]]
+    assert uris == [".env.production", "railway-variables.production.json", ".env.staging",
+                    "railway-variables.staging.json"]
+    [provenance] = run["versionControlProvenance"]
+    assert len(provenance["revisionId"]) == 40
+    audit = run["properties"]["etcPolicyAudit"]
+    assert audit["as_of"] == "2026-11-01" and audit["tool"]["name"] == "etc-policy"
+    assert [(x["key"], x["section"]) for x in audit["exposed"]] == [("OPENAI_API_KEY", "exposed")]

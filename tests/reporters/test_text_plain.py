@@ -98,7 +98,7 @@ def test_inspect_rules_and_explain_are_what_rich_writes() -> None:
 
     def render(console) -> None:
         render_inspect((source, empty), console, reason_of=lambda e: "key pattern",
-                       hint_of=lambda e: "FAKE…(16 chars)", reveal=False)
+                       hint_of=lambda e: "FAKE…, 16 chars", reveal=False)
         render_rules([rule, rule], console)
         render_explain(rule, console)
 

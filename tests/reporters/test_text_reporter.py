@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+
+import pytest
 from types import SimpleNamespace
 
 from etc_policy.findings import FailOn, Finding, Report, Severity
@@ -17,7 +19,7 @@ def finding(path: str, line: int, severity: Severity, rule_id: str = "TST001", *
             key: str | None = "OPENAI_API_KEY", suppressed: bool = False) -> Finding:
     return Finding(rule_id=rule_id, rule_name="openai-key-format", severity=severity,
                    message="[bold]not an OpenAI key[/bold]", path=path, line=line, column=1,
-                   key=key, hint="sk-C…(39 chars)", fingerprint="ab" * 16, suppressed=suppressed,
+                   key=key, hint="sk-C…, 39 chars", fingerprint="ab" * 16, suppressed=suppressed,
                    suppression="inline" if suppressed else None)
 
 
@@ -38,13 +40,13 @@ def render(report: Report, *, fail_on: FailOn = FailOn.ERROR, color: bool | None
 def test_grouped_by_file_sorted_by_line_plain_in_a_pipe() -> None:
     assert render(REPORT) == (
         "a/.env.production\n"
-        "  2:1     note    TST003 openai-key-format  [bold]not an OpenAI key[/bold]  (sk-C…(39 chars))\n"
+        "  2:1     note    TST003 openai-key-format  [bold]not an OpenAI key[/bold]  (sk-C…, 39 chars)\n"
         "  7:1     error   TST001 openai-key-format  OPENAI_API_KEY: [bold]not an OpenAI key[/bold]"
-        "  (sk-C…(39 chars))\n"
+        "  (sk-C…, 39 chars)\n"
         "\n"
         "b/.env\n"
         "  3:1     warning TST002 openai-key-format  OPENAI_API_KEY: [bold]not an OpenAI key[/bold]"
-        "  (sk-C…(39 chars))\n"
+        "  (sk-C…, 39 chars)\n"
         "\n"
         "notice: c/railway.json: note\n"
         "3 findings (1 error, 1 warning, 1 note) in 3 files, 1 suppressed\n"
@@ -75,10 +77,12 @@ def test_summary_when_nothing_fails() -> None:
     assert "(none at" not in render(below, fail_on=FailOn.NOTE)
 
 
-def test_inspect_listing_shows_hints_and_reasons_not_values() -> None:
+def test_inspect_listing_shows_hints_for_secrets_and_other_values_in_full() -> None:
     source = Source(path=".env.production", kind=SourceKind.DOTENV, environment="production",
                     entries=(Entry("API_TOKEN", "tok-FAKE-secret-value-0000", 1),
-                             Entry("PORT", "3000", 2)))
+                             Entry("PORT", "3000", 2), Entry("NODE_ENV", "production", 3),
+                             Entry("BANNER", "line one\nline two", 4),
+                             Entry("LONG", "x" * 100, 5)))
     stream = io.StringIO()
     render_inspect([source], make_console(stream), reveal=False,
                    reason_of=lambda e: "key matches 'x'" if e.key == "API_TOKEN" else None,
@@ -86,8 +90,12 @@ def test_inspect_listing_shows_hints_and_reasons_not_values() -> None:
     assert stream.getvalue() == (
         ".env.production  dotenv, production\n"
         "      1  API_TOKEN  hint-API_TOKEN  secret: key matches 'x'\n"
-        "      2  PORT       hint-PORT\n"
+        "      2  PORT       3000\n"
+        "      3  NODE_ENV   production\n"
+        "      4  BANNER     line one\\nline two\n"
+        f"      5  LONG       {'x' * 80}… (100 chars)\n"
         "\n")
+    assert "tok-FAKE" not in stream.getvalue()
     revealed = io.StringIO()
     render_inspect([source], make_console(revealed), reveal=True, reason_of=lambda e: None,
                    hint_of=lambda e: None)
@@ -108,3 +116,44 @@ def test_rules_and_explain() -> None:
     assert stream.getvalue() == (
         "TST003 jwt-secret-length  note  pack cli-mini\n\nWhat\n  W.\n\nWhy\n  Y.\n\n"
         "Example\n    A=1\n    B=2\n\nFix\n  F.\n\ntags: security, jwt\n")
+
+
+LONG = Report(findings=(Finding(
+    rule_id="RWY010", rule_name="rate-limit-configured", severity=Severity.WARNING,
+    message="one of RATE_LIMIT_MAX, RATE_LIMIT_MAX_REQUESTS, RATE_LIMIT_REQUESTS, "
+            "RATE_LIMIT_LIMIT is required but none is set", path=".env.production", line=1,
+    column=1, fingerprint="cd" * 16),), files=(".env.production",),
+    notices=("railway.json:1:45: could not be parsed (invalid JSON: trailing comma); its values "
+             "were not checked",))
+ONE_LINE = ("  1:1     warning RWY010 rate-limit-configured  one of RATE_LIMIT_MAX, "
+            "RATE_LIMIT_MAX_REQUESTS, RATE_LIMIT_REQUESTS, RATE_LIMIT_LIMIT is required but none "
+            "is set")
+
+
+def _plain(text: str) -> list[str]:
+    import re
+
+    return [re.sub(r"\x1b\[[0-9;]*m", "", line).rstrip() for line in text.splitlines()]
+
+
+def test_long_lines_wrap_on_a_terminal_with_a_hanging_indent(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    lines = _plain(render(LONG, color=True))
+    finding_lines = lines[1:lines.index("")]
+    assert len(finding_lines) > 1 and all(len(line) <= 60 for line in lines[:-1])  # not the summary
+    assert finding_lines[0].startswith("  1:1     warning RWY010 ")
+    assert all(line.startswith(" " * 10) and line[10] != " " for line in finding_lines[1:])
+    assert " ".join(line.strip() for line in finding_lines) == ONE_LINE.strip()
+    notice = [line for line in lines if line.startswith(("notice: ", " " * 8))
+              and not line.startswith(" " * 10)]
+    assert notice[0].startswith("notice: railway.json:1:45: could not be parsed")
+    assert len(notice) > 1 and all(line.startswith(" " * 8) for line in notice[1:])
+
+
+def test_long_lines_stay_whole_in_a_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    lines = render(LONG).splitlines()
+    assert lines[1] == ONE_LINE
+    assert lines[3] == ("notice: railway.json:1:45: could not be parsed (invalid JSON: trailing "
+                        "comma); its values were not checked")

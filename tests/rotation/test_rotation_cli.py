@@ -62,7 +62,8 @@ def test_import_rotate_report(folder: Path, capsys: pytest.CaptureFixture[str]) 
                         "`check --update-ledger`)"]
     assert "production/OPENAI_API_KEY changed 2026-11-01" in result.err
     states = _status(capsys, "2026-11-01")
-    assert (states["OPENAI_API_KEY"]["state"], states["OPENAI_API_KEY"]["rotations"]) == ("ok", 1)
+    # the imported date and the recorded change
+    assert (states["OPENAI_API_KEY"]["state"], states["OPENAI_API_KEY"]["rotations"]) == ("ok", 2)
     # the reminder calendar: JWT_SECRET is overdue, OPENAI_API_KEY due 2027-01-30
     result = run_main(capsys, "rotation", "report", "--as-of", "2026-11-01", "--within", "120",
                       "-f", "ics")
@@ -104,3 +105,56 @@ def test_config_names_the_ledger(folder: Path, capsys: pytest.CaptureFixture[str
     assert result.code == 0 and (folder / "ops" / "ledger.json").is_file()
     result = run_main(capsys, "check", ".", "--pack", "secrets-hygiene", "--as-of", "2026-11-01", "-f", "json")
     assert sum(f["rule_id"] == "SEC013" for f in json.loads(result.out)["findings"]) == 2
+
+
+def _exit(capsys: pytest.CaptureFixture[str], *args: str) -> int:
+    result = run_main(capsys, "rotation", *args)
+    assert result.err == "", result
+    return result.code
+
+
+def test_fail_on_gives_check_exit_codes(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Both secrets rotated on 2026-07-01: due 2026-09-29 (90 days), reminder 14 days before."""
+    assert run_main(capsys, "rotation", "record", "--rotated-on", "2026-07-01",
+                    "--as-of", "2026-07-01").code == 0
+    for command in ("status", "report"):
+        for as_of, overdue, due_soon in (("2026-09-01", 0, 0), ("2026-09-20", 0, 1),
+                                         ("2026-10-01", 1, 1)):
+            window = ("--within", "14") if command == "report" else ()
+            day = ("--as-of", as_of, *window)
+            assert _exit(capsys, command, *day) == 0, (command, as_of)  # default: never
+            assert _exit(capsys, command, *day, "--fail-on", "never") == 0
+            assert _exit(capsys, command, *day, "--fail-on", "overdue") == overdue, (command, as_of)
+            assert _exit(capsys, command, *day, "--fail-on", "due-soon") == due_soon, (command, as_of)
+    # the report's window is --within: 28 days ahead is due soon in a 30-day report
+    assert _exit(capsys, "report", "--as-of", "2026-09-01", "--fail-on", "due-soon") == 1
+    # the report is still written when the run fails
+    assert _exit(capsys, "status", "--as-of", "2026-10-01", "--fail-on", "overdue",
+                 "-o", "status.txt") == 1
+    assert "overdue" in (folder / "status.txt").read_text()
+    result = run_main(capsys, "rotation", "report", "--fail-on", "soon")
+    assert (result.code, result.err.strip()) == (
+        2, "etc-policy: --fail-on: one of overdue, due-soon, never")
+
+
+def test_within_lists_only_what_is_due_within_the_window(
+        folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPENAI_API_KEY due 2026-09-29, JWT_SECRET due 2026-10-29 (rotated a month later)."""
+    run_main(capsys, "rotation", "record", "-k", "OPENAI_API_KEY", "--rotated-on", "2026-07-01",
+             "--as-of", "2026-07-01")
+    run_main(capsys, "rotation", "record", "-k", "JWT_SECRET", "--rotated-on", "2026-07-31",
+             "--as-of", "2026-07-31")
+
+    def listed(as_of: str, within: str) -> dict[str, tuple[str, int]]:
+        result = run_main(capsys, "rotation", "report", "--as-of", as_of, "--within", within,
+                          "-f", "json")
+        assert result.code == 0, result
+        return {s["key"]: (s["state"], s["days_left"]) for s in json.loads(result.out)["secrets"]}
+
+    assert listed("2026-09-01", "30") == {"OPENAI_API_KEY": ("due-soon", 28)}
+    assert listed("2026-09-01", "27") == {}
+    assert listed("2026-09-01", "60") == {"OPENAI_API_KEY": ("due-soon", 28),
+                                          "JWT_SECRET": ("due-soon", 58)}
+    assert listed("2026-10-05", "0") == {"OPENAI_API_KEY": ("overdue", -6)}
+    table = run_main(capsys, "rotation", "report", "--as-of", "2026-09-01", "--within", "60").out
+    assert " ok" not in table and table.count("due soon") == 3  # two rows and the footer

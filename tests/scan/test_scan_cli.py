@@ -106,8 +106,21 @@ def test_stdin(project: Path) -> None:
     assert result.code == 1, result.err
     assert [r[:3] for r in rows(result)] == [r[:3] for r in EXPECTED]
     assert {f["path"] for f in json.loads(result.out)["findings"]} == {"-"}
+    assert all(f["message"].split(" appears in ")[1].startswith("stdin")
+               for f in json.loads(result.out)["findings"] if " appears in " in f["message"])
     assert result.err == ""          # a pipe: no progress bar
     assert_no_canary(result.all)
+
+
+def test_messages_name_what_was_scanned(capsys: pytest.CaptureFixture[str], project: Path) -> None:
+    """`scan` reads .env files too: a production secret copied into another file "appears in
+    .env.staging", not "in the log"."""
+    (project / "config").mkdir()
+    (project / "config" / ".env.staging").write_text(f"DATABASE_PASSWORD_COPY={PG_PASSWORD}\n")
+    result = run_main(capsys, "scan", "config", "--env-file", ".env.production", "-f", "json")
+    messages = {f["message"] for f in json.loads(result.out)["findings"]}
+    assert messages and all(" appears in .env.staging" in m for m in messages), messages
+    assert not any("the log" in m for m in messages)
 
 
 def test_folder_scans_every_log_once(capsys: pytest.CaptureFixture[str], project: Path) -> None:
@@ -216,14 +229,14 @@ def test_a_secret_logged_on_every_request_is_listed_up_to_the_cap(
     assert len(document["findings"]) == 1000
     assert document["findings"][-1]["line"] == 1000
     assert document["notices"] == [
-        "spam.log: 1500 more LOG001 findings of DATABASE_URL (url-password) not listed: at most "
-        "1000 per secret, file and encoding (--max-per-secret; 0 lists all)"]
+        "1500 more findings not listed (1 secret in 1 file reached the limit): at most 1000 per "
+        "secret, file and encoding (--max-per-secret N; 0 lists all)"]
     text = run_main(capsys, "scan", "spam.log", "--env-file", ".env.production", "-f", "text")
-    assert "1500 more LOG001 findings of DATABASE_URL" in text.out
+    assert "notice: 1500 more findings not listed" in text.out
     sarif = json.loads(run_main(capsys, "scan", "spam.log", "--env-file", ".env.production",
                                 "-f", "sarif").out)
     notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
-    assert any("1500 more LOG001" in n["message"]["text"] for n in notes)
+    assert any("1500 more findings" in n["message"]["text"] for n in notes)
     every = run_main(capsys, "scan", "spam.log", "--env-file", ".env.production", "-f", "json",
                      "--max-per-secret", "0")
     assert len(json.loads(every.out)["findings"]) == 2500
@@ -233,6 +246,13 @@ def test_a_secret_logged_on_every_request_is_listed_up_to_the_cap(
     listed = json.loads(few.out)["findings"]
     assert [(f["path"], f["line"]) for f in listed if f["key"] == "DATABASE_URL"] == [
         ("app.log", 5), ("spam.log", 1)]            # one per secret, file and encoding
+    # two secrets over the cap in two files: one notice that sums them
+    (project / "more.log").write_text(f"a {PG_PASSWORD}\nb {SESSION}\nc {SESSION}\nd {SESSION}\n")
+    two = json.loads(run_main(capsys, "scan", "spam.log", "more.log", "--env-file",
+                              ".env.production", "-f", "json", "--max-per-secret", "2").out)
+    assert two["notices"] == [
+        "2499 more findings not listed (2 secrets in 2 files reached the limit): at most 2 per "
+        "secret, file and encoding (--max-per-secret N; 0 lists all)"]  # spam.log 2498, more.log 1
     assert_one_line_error(run_main(capsys, "scan", "spam.log", "--max-per-secret", "-1"),
                           naming="--max-per-secret")
     for output in (result.out, text.out, every.out):

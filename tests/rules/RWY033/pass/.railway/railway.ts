@@ -1,0 +1,9 @@
+import { defineRailway, project, service } from "railway/iac";
+
+export default defineRailway(() => {
+  const api = service("api", {
+    healthcheck: "/api/health",
+    env: { NODE_ENV: "production" },
+  });
+  return project("notes", { resources: [api] });
+});
